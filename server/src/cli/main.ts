@@ -1,0 +1,65 @@
+import "reflect-metadata";
+import { parseArgs } from "node:util";
+import { issueToken } from "../auth/tokens";
+import { type AppConfig, ConfigError, loadConfig } from "../config/config";
+import { type Database, migrate, openDatabase } from "../db/data-source";
+import { seedDemoShops } from "../demo/seed";
+
+const USAGE = `usage: npm run cli -- <command>
+  migrate                          apply pending migrations
+  token --user <id> [--ttl 8h]     print a signed token for a user
+  seed-demo [--json]               create a fresh pair of demo shops and print their ids and tokens`;
+
+async function withDatabase<T>(config: AppConfig, work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(
+    config.databaseUrl ? { kind: "server", url: config.databaseUrl, poolSize: 2 } : { kind: "embedded", dataDir: config.dataDir },
+  );
+  try {
+    await migrate(db.dataSource);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case "migrate": {
+      const db = await openDatabase(
+        config.databaseUrl ? { kind: "server", url: config.databaseUrl, poolSize: 1 } : { kind: "embedded", dataDir: config.dataDir },
+      );
+      try {
+        const applied = await migrate(db.dataSource);
+        process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "nothing to apply\n");
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case "token": {
+      const { values } = parseArgs({ args: rest, options: { user: { type: "string" }, ttl: { type: "string", default: "8h" } } });
+      if (!values.user) throw new ConfigError("token: --user <id> is required");
+      process.stdout.write(`${issueToken(config.jwtSecret, values.user, values.ttl)}\n`);
+      return 0;
+    }
+    case "seed-demo": {
+      const { values } = parseArgs({ args: rest, options: { json: { type: "boolean", default: false } } });
+      const seeded = await withDatabase(config, (db) => seedDemoShops(db.dataSource, config.jwtSecret));
+      process.stdout.write(values.json ? `${JSON.stringify(seeded)}\n` : `${JSON.stringify(seeded, null, 2)}\n`);
+      return 0;
+    }
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,34 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+
+/**
+ * The embedded default: PGlite behind its own node-postgres adapter, so TypeORM and the hot-path
+ * SQL go through exactly the same `pg` code as against a real server. PGlite is a single session:
+ * the pool is fixed at one connection, which serialises transactions (a second one waits for the
+ * first to release the connection instead of interleaving with it).
+ */
+export type EmbeddedDatabase = {
+  pgConfig: Record<string, unknown>;
+  close(): Promise<void>;
+  location: string;
+};
+
+export async function openEmbeddedDatabase(dataDir: string | "memory"): Promise<EmbeddedDatabase> {
+  let location = "memory://";
+  if (dataDir !== "memory") {
+    location = resolve(dataDir, "pglite");
+    // PGlite does not create parent directories itself.
+    mkdirSync(location, { recursive: true });
+  }
+  const pglite = await PGlite.create(location === "memory://" ? undefined : location);
+  const config = createPgConfig(pglite);
+  return {
+    pgConfig: { ...config, max: 1 },
+    location,
+    close: async () => {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

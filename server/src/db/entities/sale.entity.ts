@@ -1,0 +1,40 @@
+import { Column, Entity, PrimaryColumn } from "typeorm";
+import { bigintNumber } from "./columns";
+
+@Entity("sales")
+export class SaleEntity {
+  @PrimaryColumn("uuid", { name: "shop_id" })
+  shopId!: string;
+
+  @PrimaryColumn("uuid")
+  id!: string;
+
+  @Column("text", { name: "order_id" })
+  orderId!: string;
+
+  /** Null for sales rung up online; offline sales keep the till's id for reconciliation. */
+  @Column("uuid", { name: "client_temp_id", nullable: true })
+  clientTempId!: string | null;
+
+  @Column("uuid", { name: "customer_id", nullable: true })
+  customerId!: string | null;
+
+  @Column("bigint", { name: "total_cents", transformer: bigintNumber })
+  totalCents!: number;
+
+  @Column("boolean", { name: "needs_review" })
+  needsReview!: boolean;
+
+  @Column("jsonb", { name: "review_reasons" })
+  reviewReasons!: string[];
+
+  /** When the sale happened at the till (the client's createdAt), not when it reached us. */
+  @Column("timestamptz", { name: "sold_at" })
+  soldAt!: Date;
+
+  @Column("timestamptz", { name: "synced_at" })
+  syncedAt!: Date;
+
+  @Column("uuid", { name: "created_by", nullable: true })
+  createdBy!: string | null;
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1764000000000 } from "./1764000000000-initial-schema";
+
+/** Listed explicitly (not globbed) so the same array works from ts-jest and compiled JS. */
+export const MIGRATIONS = [InitialSchema1764000000000];

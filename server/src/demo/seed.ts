@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import type { Role } from "../auth/permissions";
+import { issueToken } from "../auth/tokens";
+import { type Tx, inTransaction } from "../db/transaction";
+
+type ProductSeed = { name: string; sku: string; priceCents: number; stock: number; lowStockThreshold: number };
+
+const DEMO_PRODUCTS: ProductSeed[] = [
+  { name: "Espresso beans 1kg", sku: "COF-1KG", priceCents: 1599, stock: 40, lowStockThreshold: 5 },
+  { name: "Oat milk 1l", sku: "OAT-1L", priceCents: 249, stock: 24, lowStockThreshold: 6 },
+  { name: "Ceramic mug", sku: "MUG-01", priceCents: 1200, stock: 3, lowStockThreshold: 2 },
+  { name: "Paper filters x100", sku: "FLT-100", priceCents: 450, stock: 60, lowStockThreshold: 10 },
+];
+
+/** Fixed ids for the shop seeded on an empty database, so every restart can print its token again. */
+export const DEMO_SHOP = {
+  shopId: "5e5e0000-0000-4000-8000-000000000001",
+  cashierId: "5e5e0000-0000-4000-8000-0000000000c1",
+  ownerId: "5e5e0000-0000-4000-8000-0000000000a1",
+  viewerId: "5e5e0000-0000-4000-8000-0000000000b1",
+};
+
+type CreatedShop = { shopId: string; productIds: string[]; customerId: string; users: Partial<Record<Role, string>> };
+
+async function createShop(
+  tx: Tx,
+  opts: { shopId?: string; name: string; products: ProductSeed[]; users: Partial<Record<Role, string>> },
+): Promise<CreatedShop> {
+  const shopId = opts.shopId ?? randomUUID();
+  await tx.sql(`INSERT INTO shops (id, name) VALUES ($1, $2)`, [shopId, opts.name]);
+  const productIds: string[] = [];
+  for (const p of opts.products) {
+    const id = randomUUID();
+    productIds.push(id);
+    await tx.sql(
+      `INSERT INTO products (shop_id, id, name, sku, price_cents, stock, low_stock_threshold) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+      [shopId, id, p.name, p.sku, p.priceCents, p.stock, p.lowStockThreshold],
+    );
+    await tx.sql(
+      `INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, note) VALUES ($1,$2,$3,'initial','opening stock')`,
+      [shopId, id, p.stock],
+    );
+  }
+  const customerId = randomUUID();
+  await tx.sql(`INSERT INTO customers (shop_id, id, name, email) VALUES ($1,$2,$3,$4)`, [
+    shopId,
+    customerId,
+    "Ada Lovelace",
+    `ada+${customerId.slice(0, 8)}@example.com`,
+  ]);
+  for (const [role, userId] of Object.entries(opts.users) as [Role, string][]) {
+    await tx.sql(`INSERT INTO users (id, email, name) VALUES ($1,$2,$3) ON CONFLICT (id) DO NOTHING`, [
+      userId,
+      `${role}+${userId.slice(0, 8)}@example.com`,
+      `Demo ${role}`,
+    ]);
+    await tx.sql(`INSERT INTO shop_memberships (shop_id, user_id, role) VALUES ($1,$2,$3)`, [shopId, userId, role]);
+  }
+  return { shopId, productIds, customerId, users: opts.users };
+}
+
+/** On an empty database only: one demo shop with fixed ids. Returns true when it seeded. */
+export async function seedDemoShopIfEmpty(dataSource: DataSource): Promise<boolean> {
+  return inTransaction(dataSource, async (tx) => {
+    const [{ count }] = await tx.sql<{ count: string }>(`SELECT count(*)::text AS count FROM shops`);
+    if (count !== "0") return false;
+    await createShop(tx, {
+      shopId: DEMO_SHOP.shopId,
+      name: "Demo Coffee Shop",
+      products: DEMO_PRODUCTS,
+      users: { owner: DEMO_SHOP.ownerId, cashier: DEMO_SHOP.cashierId, viewer: DEMO_SHOP.viewerId },
+    });
+    return true;
+  });
+}
+
+export async function demoShopExists(dataSource: DataSource): Promise<boolean> {
+  const rows = await dataSource.query(`SELECT 1 FROM shops WHERE id = $1`, [DEMO_SHOP.shopId]);
+  return rows.length > 0;
+}
+
+export type SeededShops = {
+  shopId: string;
+  customerId: string;
+  products: { id: string; name: string; price: number; stock: number; lowStockThreshold: number }[];
+  tokens: { owner: string; cashier: string; viewer: string };
+  otherShop: { shopId: string; productId: string; customerId: string; tokens: { cashier: string } };
+};
+
+/** A fresh pair of shops every call (for tests, demos and benchmarks): nothing is shared with earlier runs. */
+export async function seedDemoShops(dataSource: DataSource, jwtSecret: string, ttl = "8h"): Promise<SeededShops> {
+  const users = { owner: randomUUID(), cashier: randomUUID(), viewer: randomUUID() };
+  const otherCashier = randomUUID();
+  const tag = randomUUID().slice(0, 6);
+  const [main, other] = await inTransaction(dataSource, async (tx) => [
+    await createShop(tx, { name: `Demo shop ${tag}`, products: DEMO_PRODUCTS, users }),
+    await createShop(tx, { name: `Other shop ${tag}`, products: DEMO_PRODUCTS.slice(0, 1), users: { cashier: otherCashier } }),
+  ]);
+  return {
+    shopId: main.shopId,
+    customerId: main.customerId,
+    products: DEMO_PRODUCTS.map((p, i) => ({
+      id: main.productIds[i],
+      name: p.name,
+      price: p.priceCents / 100,
+      stock: p.stock,
+      lowStockThreshold: p.lowStockThreshold,
+    })),
+    tokens: {
+      owner: issueToken(jwtSecret, users.owner, ttl),
+      cashier: issueToken(jwtSecret, users.cashier, ttl),
+      viewer: issueToken(jwtSecret, users.viewer, ttl),
+    },
+    otherShop: {
+      shopId: other.shopId,
+      productId: other.productIds[0],
+      customerId: other.customerId,
+      tokens: { cashier: issueToken(jwtSecret, otherCashier, ttl) },
+    },
+  };
+}

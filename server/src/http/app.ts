@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type ErrorRequestHandler, type Express } from "express";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import type { DataSource } from "typeorm";
+import type { AppConfig } from "../config/config";
+import { buildGraphQLContext } from "../graphql/context";
+import type { Services } from "../services";
+import { DomainError } from "../shared/errors";
+import { syncRoute } from "../sync/sync.route";
+import { type Authenticator, headerAuthenticator } from "./authenticator";
+import { httpStatusOf, toGraphQLError } from "./error-mapping";
+import { createApolloServer } from "./graphql";
+import { healthRoutes } from "./health";
+
+export type App = { express: Express; stopGraphQL(): Promise<void> };
+
+export async function createApp(
+  config: AppConfig,
+  dataSource: DataSource,
+  services: Services,
+  logger: Logger,
+  isDraining: () => boolean = () => false,
+): Promise<App> {
+  const authenticateRequest = headerAuthenticator(dataSource, config.jwtSecret);
+  const apollo = await createApolloServer(config, logger);
+  await apollo.start();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id = typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }) },
+    }),
+  );
+  app.use(healthRoutes(dataSource, isDraining));
+
+  const json = express.json({ limit: config.maxBodyBytes, strict: false });
+  app.use("/api/pos/sync", json, syncRoute(services, authenticateRequest));
+  app.use(
+    "/graphql",
+    json,
+    expressMiddleware(apollo, {
+      context: async ({ req }) => buildGraphQLContext(String(req.id), await optionalAuth(req, authenticateRequest), services),
+    }),
+  );
+  app.use((_req, res) => {
+    res.status(404).json({ error: "Not found" });
+  });
+  app.use(errorHandler);
+  return { express: app, stopGraphQL: () => apollo.stop() };
+}
+
+/** GraphQL lets anonymous requests through (introspection in development); resolvers demand auth. */
+async function optionalAuth(req: express.Request, authenticateRequest: Authenticator) {
+  if (!req.headers.authorization) return null;
+  try {
+    return await authenticateRequest(req);
+  } catch (error) {
+    if (error instanceof DomainError) throw toGraphQLError(error);
+    throw error;
+  }
+}
+
+/** The REST edge: domain errors to their status, body-parser errors to 400/413, the rest to a bare 500. */
+const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const bodyError = error as { type?: string; status?: number };
+  if (bodyError.type === "entity.too.large") {
+    res.status(413).json({ error: "Request body too large", code: "PAYLOAD_TOO_LARGE" });
+    return;
+  }
+  if (bodyError.type === "entity.parse.failed") {
+    res.status(400).json({ error: "Request body is not valid JSON", code: "BAD_REQUEST" });
+    return;
+  }
+  if (typeof bodyError.status === "number" && bodyError.status >= 400 && bodyError.status < 500) {
+    res.status(bodyError.status).json({ error: "Malformed request body", code: "BAD_REQUEST" });
+    return;
+  }
+  if (error instanceof DomainError) {
+    res.status(httpStatusOf(error)).json({ error: error.message, code: error.code });
+    return;
+  }
+  req.log.error({ err: error }, "unhandled error");
+  res.status(500).json({ error: "Internal server error", code: "INTERNAL_SERVER_ERROR" });
+};

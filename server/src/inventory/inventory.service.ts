@@ -1,0 +1,61 @@
+import type { DataSource } from "typeorm";
+import { type RequestContext, requirePermission } from "../auth/request-context";
+import { NotificationEntity } from "../db/entities/notification.entity";
+import { ProductEntity } from "../db/entities/product.entity";
+import { inTransaction } from "../db/transaction";
+import { NotFoundError, ValidationError } from "../shared/errors";
+import { isUuid } from "../shared/uuid";
+import { applyStockDeltas } from "./stock-changes";
+
+const MAX_ADJUSTMENT = 1_000_000;
+
+export class InventoryService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** A stock count or a delivery: one ledger row and the same atomic update the sync uses. */
+  async adjust(ctx: RequestContext, productId: string, delta: number, reason: string): Promise<ProductEntity> {
+    requirePermission(ctx, "inventory:adjust");
+    if (!Number.isInteger(delta) || delta === 0 || Math.abs(delta) > MAX_ADJUSTMENT) {
+      throw new ValidationError("delta", `must be a non-zero integer between -${MAX_ADJUSTMENT} and ${MAX_ADJUSTMENT}`);
+    }
+    const note = reason.trim();
+    if (!note) throw new ValidationError("reason", "is required");
+    if (note.length > 500) throw new ValidationError("reason", "must be at most 500 characters");
+    if (!isUuid(productId)) throw new NotFoundError(`Product ${productId} not found`);
+    const id = productId.toLowerCase();
+    return inTransaction(this.dataSource, async (tx) => {
+      const updated = await applyStockDeltas(tx, ctx.shopId, new Map([[id, delta]]));
+      if (updated.length === 0) throw new NotFoundError(`Product ${productId} not found`);
+      await tx.sql(
+        `INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, note, created_by)
+         VALUES ($1, $2, $3, 'adjustment', $4, $5)`,
+        [ctx.shopId, id, delta, note, ctx.userId],
+      );
+      return tx.manager.getRepository(ProductEntity).findOneByOrFail({ shopId: ctx.shopId, id });
+    });
+  }
+
+  async notifications(ctx: RequestContext, unreadOnly: boolean, limit = 100): Promise<NotificationEntity[]> {
+    requirePermission(ctx, "notifications:read");
+    const query = this.dataSource
+      .getRepository(NotificationEntity)
+      .createQueryBuilder("n")
+      .where("n.shop_id = :shopId", { shopId: ctx.shopId })
+      .orderBy("n.updated_at", "DESC")
+      .addOrderBy("n.id", "DESC")
+      .limit(Math.min(Math.max(limit, 1), 500));
+    if (unreadOnly) query.andWhere("n.read_at IS NULL");
+    return query.getMany();
+  }
+
+  async markNotificationRead(ctx: RequestContext, id: string): Promise<NotificationEntity> {
+    requirePermission(ctx, "notifications:write");
+    if (!isUuid(id)) throw new NotFoundError(`Notification ${id} not found`);
+    const rows = await this.dataSource.query(
+      `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE shop_id = $1 AND id = $2 RETURNING id`,
+      [ctx.shopId, id.toLowerCase()],
+    );
+    if ((rows[0] as unknown[]).length === 0) throw new NotFoundError(`Notification ${id} not found`);
+    return this.dataSource.getRepository(NotificationEntity).findOneByOrFail({ shopId: ctx.shopId, id: id.toLowerCase() });
+  }
+}

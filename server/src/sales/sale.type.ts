@@ -1,0 +1,60 @@
+import { DateTimeISOResolver } from "graphql-scalars";
+import { Field, Float, ID, Int, ObjectType } from "type-graphql";
+
+@ObjectType("SaleItem")
+export class SaleItemType {
+  @Field(() => ID)
+  id!: string;
+
+  productId!: string;
+
+  @Field(() => Int)
+  quantity!: number;
+
+  @Field(() => Float, { description: "Unit price charged at the till." })
+  price!: number;
+
+  @Field(() => Float)
+  discountPercent!: number;
+
+  @Field(() => Float, { description: "price x quantity x (1 - discount), rounded to the cent." })
+  lineTotal!: number;
+}
+
+@ObjectType("Sale")
+export class SaleType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: "Human-facing order number, unique per shop, e.g. ORD-ABC123-XYZ." })
+  orderId!: string;
+
+  @Field(() => ID, { nullable: true, description: "The till's id for a sale recorded offline." })
+  clientTempId!: string | null;
+
+  customerId!: string | null;
+
+  @Field(() => Float)
+  totalAmount!: number;
+
+  @Field(() => DateTimeISOResolver, { description: "When the sale happened at the till." })
+  createdAt!: Date;
+
+  @Field(() => DateTimeISOResolver, { description: "When the server recorded it." })
+  syncedAt!: Date;
+
+  @Field(() => Boolean, { description: "The total did not match the lines; a person should check it." })
+  needsReview!: boolean;
+
+  @Field(() => [String])
+  reviewReasons!: string[];
+}
+
+@ObjectType("SalePage")
+export class SalePageType {
+  @Field(() => [SaleType])
+  items!: SaleType[];
+
+  @Field(() => String, { nullable: true, description: "Pass as `after` for the next (older) page; null at the end." })
+  nextCursor!: string | null;
+}

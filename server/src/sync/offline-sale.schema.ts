@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { toBasisPoints, toCents } from "../shared/money";
+import { isUuid } from "../shared/uuid";
+
+/**
+ * The validation rules of one offline sale, shared by both transports. Each failure names its
+ * field (`items[2].quantity`) and becomes that sale's error; the rest of the batch goes on.
+ */
+export const MAX_ITEMS_PER_SALE = 500;
+export const MAX_QUANTITY = 100_000;
+export const MAX_PRICE = 10_000_000;
+export const MAX_TOTAL = 10_000_000_000;
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+const money = (max: number) =>
+  z
+    .number({ error: "must be a number" })
+    .min(0, { error: "must be >= 0" })
+    .max(max, { error: `must be <= ${max}` })
+    .refine((n) => toCents(n) !== null, { error: "must have at most 2 decimals" });
+
+const itemSchema = z.object({
+  productId: z.string({ error: "must be a string" }).min(1, { error: "is required" }).max(100),
+  quantity: z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a positive integer" })
+    .min(1, { error: "must be a positive integer" })
+    .max(MAX_QUANTITY, { error: `must be <= ${MAX_QUANTITY}` }),
+  price: money(MAX_PRICE),
+  discountPercent: z
+    .number({ error: "must be a number" })
+    .min(0, { error: "must be between 0 and 100" })
+    .max(100, { error: "must be between 0 and 100" })
+    .refine((n) => toBasisPoints(n) !== null, { error: "must have at most 2 decimals" })
+    .nullish(),
+});
+
+export const offlineSaleSchema = z.object({
+  clientTempId: z.string({ error: "must be a string" }).refine(isUuid, { error: "must be a UUID" }),
+  items: z
+    .array(itemSchema, { error: "must be an array" })
+    .min(1, { error: "must contain at least 1 item" })
+    .max(MAX_ITEMS_PER_SALE, { error: `must contain at most ${MAX_ITEMS_PER_SALE} items` }),
+  totalAmount: money(MAX_TOTAL),
+  customerId: z.string({ error: "must be a string" }).max(100).nullish(),
+  createdAt: z
+    .string({ error: "must be an ISO-8601 date-time string" })
+    .max(40)
+    .refine((s) => ISO_INSTANT.test(s) && !Number.isNaN(Date.parse(s)), {
+      error: "must be an ISO-8601 instant with a time zone, e.g. 2024-01-15T10:30:00Z",
+    }),
+});
+
+export type OfflineSalePayload = z.infer<typeof offlineSaleSchema>;
+
+export type ParsedSale = { ok: true; sale: OfflineSalePayload } | { ok: false; error: string };
+
+export function parseOfflineSale(raw: unknown): ParsedSale {
+  const result = offlineSaleSchema.safeParse(raw);
+  if (result.success) return { ok: true, sale: result.data };
+  const problems = result.error.issues.slice(0, 5).map((issue) => `${fieldPath(issue.path)} ${issue.message}`);
+  return { ok: false, error: `Invalid sale: ${problems.join("; ")}` };
+}
+
+function fieldPath(path: PropertyKey[]): string {
+  if (path.length === 0) return "sale";
+  return path.reduce<string>(
+    (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    "",
+  );
+}
+
+/** A raw value's clientTempId, if it has a usable one, so even an invalid sale's error can be matched. */
+export function clientTempIdOf(raw: unknown): string {
+  const id = (raw as { clientTempId?: unknown } | null)?.clientTempId;
+  return typeof id === "string" ? id.slice(0, 100) : "";
+}

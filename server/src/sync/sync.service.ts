@@ -1,0 +1,124 @@
+import type { DataSource } from "typeorm";
+import type { Logger } from "pino";
+import { type RequestContext, requirePermission } from "../auth/request-context";
+import { inTransaction } from "../db/transaction";
+import { BadRequestError, PayloadTooLargeError } from "../shared/errors";
+import { clientTempIdOf, parseOfflineSale } from "./offline-sale.schema";
+import { type PreparedSale, prepareSale } from "./prepared-sale";
+import { reusedIdMessage, writeSales } from "./sale-writer";
+import type { SaleOutcome, SyncCounts, SyncResult } from "./sync.types";
+
+export type SyncLimits = { maxSalesPerRequest: number };
+
+const INTERNAL_SALE_ERROR = "The server could not record this sale; it was not saved. Retry later.";
+
+/**
+ * The one owner of offline sync. Validates every sale in the application first, then writes all
+ * valid ones set-based in one transaction. If that transaction fails for a reason other than a
+ * retryable conflict (which the transaction helper already retried), each sale is written alone
+ * in its own transaction, so one unexpected failure never takes its neighbours down with it.
+ */
+export class SyncService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly limits: SyncLimits,
+    private readonly logger: Logger,
+  ) {}
+
+  async syncOfflineSales(ctx: RequestContext, rawSales: unknown): Promise<SyncResult & { counts: SyncCounts }> {
+    requirePermission(ctx, "sales:create");
+    if (!Array.isArray(rawSales)) throw new BadRequestError("sales must be an array");
+    if (rawSales.length > this.limits.maxSalesPerRequest) {
+      throw new PayloadTooLargeError(
+        `sales: at most ${this.limits.maxSalesPerRequest} sales per request, got ${rawSales.length}; split the batch`,
+      );
+    }
+
+    const outcomes = new Array<SaleOutcome>(rawSales.length);
+    const firstByTempId = new Map<string, number>();
+    const duplicates: number[] = [];
+    const prepared: PreparedSale[] = [];
+    const preparedIndex: number[] = [];
+    rawSales.forEach((raw, index) => {
+      const parsed = parseOfflineSale(raw);
+      if (!parsed.ok) {
+        outcomes[index] = { kind: "error", clientTempId: clientTempIdOf(raw), error: parsed.error };
+        return;
+      }
+      const sale = prepareSale(parsed.sale);
+      prepared[index] = sale;
+      if (firstByTempId.has(sale.clientTempId)) {
+        duplicates.push(index);
+      } else {
+        firstByTempId.set(sale.clientTempId, index);
+        preparedIndex.push(index);
+      }
+    });
+
+    const written = await this.write(ctx, preparedIndex.map((i) => prepared[i]));
+    preparedIndex.forEach((index, k) => (outcomes[index] = written[k]));
+    for (const index of duplicates) {
+      const sale = prepared[index];
+      const firstIndex = firstByTempId.get(sale.clientTempId)!;
+      outcomes[index] = answerInBatchDuplicate(sale, prepared[firstIndex], outcomes[firstIndex]);
+    }
+    return summarise(outcomes);
+  }
+
+  private async write(ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
+    if (sales.length === 0) return [];
+    try {
+      return await inTransaction(this.dataSource, (tx) => writeSales(tx, ctx, sales));
+    } catch (error) {
+      if (sales.length === 1) return [this.failed(ctx, sales[0], error)];
+      this.logger.warn({ err: error, shopId: ctx.shopId, sales: sales.length }, "set-based sync failed; writing sales one by one");
+      const outcomes: SaleOutcome[] = [];
+      for (const sale of sales) {
+        try {
+          outcomes.push(...(await inTransaction(this.dataSource, (tx) => writeSales(tx, ctx, [sale]))));
+        } catch (saleError) {
+          outcomes.push(this.failed(ctx, sale, saleError));
+        }
+      }
+      return outcomes;
+    }
+  }
+
+  private failed(ctx: RequestContext, sale: PreparedSale, error: unknown): SaleOutcome {
+    this.logger.error({ err: error, shopId: ctx.shopId, clientTempId: sale.clientTempId }, "sale could not be written");
+    return { kind: "error", clientTempId: sale.clientTempId, error: INTERNAL_SALE_ERROR };
+  }
+}
+
+function answerInBatchDuplicate(sale: PreparedSale, first: PreparedSale, firstOutcome: SaleOutcome): SaleOutcome {
+  if (sale.fingerprint !== first.fingerprint) {
+    return { kind: "error", clientTempId: sale.clientTempId, error: reusedIdMessage(sale.clientTempId) };
+  }
+  switch (firstOutcome.kind) {
+    case "synced":
+      return { ...firstOutcome, status: "existing", warnings: [] };
+    case "error":
+      return firstOutcome;
+  }
+}
+
+function summarise(outcomes: SaleOutcome[]): SyncResult & { counts: SyncCounts } {
+  const result: SyncResult & { counts: SyncCounts } = {
+    synced: [],
+    errors: [],
+    counts: { created: 0, existing: 0, rejected: 0 },
+  };
+  for (const outcome of outcomes) {
+    switch (outcome.kind) {
+      case "synced":
+        result.synced.push(outcome);
+        result.counts[outcome.status]++;
+        break;
+      case "error":
+        result.errors.push(outcome);
+        result.counts.rejected++;
+        break;
+    }
+  }
+  return result;
+}
