@@ -1,0 +1,47 @@
+import "reflect-metadata";
+import type { DataSource } from "typeorm";
+import { type AppConfig, loadConfig } from "../../server/src/config/config";
+import { type SeededShops, seedDemoShops } from "../../server/src/demo/seed";
+import { createLogger } from "../../server/src/http/logger";
+import { type RunningServer, startServer } from "../../server/src/server";
+import { openDatabase } from "../../server/src/db/data-source";
+
+/**
+ * The real HTTP server, started in-process on an ephemeral port, on the database the run asks for:
+ * the local PostgreSQL when TEST_DATABASE_URL is set, otherwise an in-memory embedded PGlite.
+ * Isolation between tests comes from fresh shops (seed()), not from fresh databases.
+ */
+export type TestServer = {
+  url: string;
+  config: AppConfig;
+  dataSource: DataSource;
+  server: RunningServer;
+  seed(): Promise<SeededShops>;
+  close(): Promise<void>;
+};
+
+export const usingRealPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({
+    NODE_ENV: "test",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    DATABASE_URL: process.env.TEST_DATABASE_URL,
+    ...overrides,
+  });
+  const database = await openDatabase(
+    config.databaseUrl ? { kind: "server", url: config.databaseUrl, poolSize: 10 } : { kind: "embedded", dataDir: "memory" },
+  );
+  const server = await startServer(config, createLogger(config.logLevel), database);
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    url,
+    config,
+    dataSource: database.dataSource,
+    server,
+    seed: () => seedDemoShops(database.dataSource, config.jwtSecret),
+    close: () => server.close(),
+  };
+}
