@@ -1,0 +1,111 @@
+import jwt from "jsonwebtoken";
+import { countRows } from "../support/database";
+import { saleOf } from "../support/sales";
+import { type TestServer, startTestServer } from "../support/test-server";
+import { TRANSPORTS, authHeaders, gql } from "../support/transports";
+import type { SeededShops } from "../../server/src/demo/seed";
+
+let t: TestServer;
+let shop: SeededShops;
+beforeAll(async () => {
+  t = await startTestServer();
+  shop = await t.seed();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+function userIdOf(token: string): string {
+  return (jwt.decode(token) as { sub: string }).sub;
+}
+
+type AuthCase = { label: string; headers: () => Record<string, string>; status: number; code: string };
+
+const CASES: AuthCase[] = [
+  { label: "no token", headers: () => ({ "x-shop-id": shop.shopId }), status: 401, code: "UNAUTHENTICATED" },
+  { label: "a malformed token", headers: () => authHeaders("not-a-jwt", shop.shopId), status: 401, code: "UNAUTHENTICATED" },
+  { label: "a non-bearer scheme", headers: () => ({ authorization: `Basic ${shop.tokens.cashier}`, "x-shop-id": shop.shopId }), status: 401, code: "UNAUTHENTICATED" },
+  {
+    label: "a token with the wrong signature",
+    headers: () => authHeaders(jwt.sign({}, "another-secret-of-enough-length", { subject: userIdOf(shop.tokens.cashier), expiresIn: "1h" }), shop.shopId),
+    status: 401,
+    code: "UNAUTHENTICATED",
+  },
+  {
+    label: "an expired token",
+    headers: () => authHeaders(jwt.sign({ exp: Math.floor(Date.now() / 1000) - 60 }, t.config.jwtSecret, { subject: userIdOf(shop.tokens.cashier) }), shop.shopId),
+    status: 401,
+    code: "UNAUTHENTICATED",
+  },
+  {
+    label: "an alg:none token",
+    headers: () => {
+      const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+      return authHeaders(`${encode({ alg: "none", typ: "JWT" })}.${encode({ sub: userIdOf(shop.tokens.cashier), exp: 9999999999 })}.`, shop.shopId);
+    },
+    status: 401,
+    code: "UNAUTHENTICATED",
+  },
+  { label: "a missing x-shop-id header", headers: () => authHeaders(shop.tokens.cashier, undefined), status: 400, code: "BAD_REQUEST" },
+  { label: "an x-shop-id that is not a UUID", headers: () => authHeaders(shop.tokens.cashier, "shop-1"), status: 400, code: "BAD_REQUEST" },
+  { label: "a user without membership in the shop", headers: () => authHeaders(shop.otherShop.tokens.cashier, shop.shopId), status: 403, code: "FORBIDDEN" },
+  { label: "a member without sales:create (viewer)", headers: () => authHeaders(shop.tokens.viewer, shop.shopId), status: 403, code: "FORBIDDEN" },
+];
+
+describe.each(TRANSPORTS)("auth on syncOfflineSales over $name", (transport) => {
+  it.each(CASES)("answers $status $code for $label and writes nothing", async ({ headers, status, code }) => {
+    const before = await countRows(t.dataSource, "sales", shop.shopId);
+    const answer = await transport.sync(t.url, headers(), [saleOf(shop)]);
+    expect(answer.httpStatus).toBe(status);
+    expect(answer.failure?.code).toBe(code);
+    expect(answer.synced).toEqual([]);
+    expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(before);
+  });
+
+  it("answers the same 403 for a shop that does not exist as for one the user is not in", async () => {
+    const missing = await transport.sync(t.url, authHeaders(shop.tokens.cashier, "00000000-0000-4000-8000-000000000000"), [saleOf(shop)]);
+    const foreign = await transport.sync(t.url, authHeaders(shop.tokens.cashier, shop.otherShop.shopId), [saleOf(shop)]);
+    expect(missing.httpStatus).toBe(403);
+    expect(foreign.httpStatus).toBe(403);
+    expect(missing.failure?.message).toBe(foreign.failure?.message);
+  });
+});
+
+describe("auth on the other GraphQL operations", () => {
+  const OPERATIONS: { name: string; query: string; variables?: () => Record<string, unknown>; viewerAllowed: boolean }[] = [
+    { name: "products", query: "{ products { id } }", viewerAllowed: true },
+    { name: "customers", query: "{ customers { id } }", viewerAllowed: true },
+    { name: "sales", query: "{ sales { items { id } } }", viewerAllowed: true },
+    { name: "notifications", query: "{ notifications { id } }", viewerAllowed: true },
+    {
+      name: "adjustInventory",
+      query: "mutation($p: ID!) { adjustInventory(productId: $p, delta: 1, reason: \"count\") { id } }",
+      variables: () => ({ p: shop.products[0].id }),
+      viewerAllowed: false,
+    },
+    { name: "createProduct", query: 'mutation { createProduct(input: {name: "X", sku: "X-1", price: 1}) { id } }', viewerAllowed: false },
+    { name: "createCustomer", query: 'mutation { createCustomer(input: {name: "Bo"}) { id } }', viewerAllowed: false },
+  ];
+
+  it.each(OPERATIONS)("$name answers 401 UNAUTHENTICATED without a token", async ({ query, variables }) => {
+    const res = await gql(t.url, { "x-shop-id": shop.shopId }, query, variables?.());
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it.each(OPERATIONS)("$name answers 403 FORBIDDEN to a user of another shop", async ({ query, variables }) => {
+    const res = await gql(t.url, authHeaders(shop.otherShop.tokens.cashier, shop.shopId), query, variables?.());
+    expect(res.status).toBe(403);
+    expect(res.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it.each(OPERATIONS)("$name follows the viewer's read-only permissions", async ({ query, variables, viewerAllowed }) => {
+    const res = await gql(t.url, authHeaders(shop.tokens.viewer, shop.shopId), query, variables?.());
+    if (viewerAllowed) {
+      expect(res.errors).toBeUndefined();
+    } else {
+      expect(res.status).toBe(403);
+      expect(res.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    }
+  });
+});
