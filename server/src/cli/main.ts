@@ -4,11 +4,14 @@ import { issueToken } from "../auth/tokens";
 import { type AppConfig, ConfigError, loadConfig } from "../config/config";
 import { type Database, migrate, openDatabase } from "../db/data-source";
 import { seedDemoShops } from "../demo/seed";
+import { isUuid } from "../shared/uuid";
+import { checkInvariants, checkedVolume, describeBroken } from "../invariants/check";
 
 const USAGE = `usage: npm run cli -- <command>
   migrate                          apply pending migrations
   token --user <id> [--ttl 8h]     print a signed token for a user
-  seed-demo [--json]               create a fresh pair of demo shops and print their ids and tokens`;
+  seed-demo [--json]               create a fresh pair of demo shops and print their ids and tokens
+  check [--shop <id>]              verify the invariants of recorded sales; exits 1 naming the first broken one`;
 
 async function withDatabase<T>(config: AppConfig, work: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(
@@ -48,6 +51,25 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { json: { type: "boolean", default: false } } });
       const seeded = await withDatabase(config, (db) => seedDemoShops(db.dataSource, config.jwtSecret));
       process.stdout.write(values.json ? `${JSON.stringify(seeded)}\n` : `${JSON.stringify(seeded, null, 2)}\n`);
+      return 0;
+    }
+    case "check": {
+      const { values } = parseArgs({ args: rest, options: { shop: { type: "string" } } });
+      if (values.shop !== undefined && !isUuid(values.shop)) throw new ConfigError("check: --shop must be a shop id (UUID)");
+      const scope = values.shop ? { shopId: values.shop.toLowerCase() } : {};
+      const started = Date.now();
+      const [broken, volume] = await withDatabase(config, async (db) => [
+        await checkInvariants(db.dataSource, scope),
+        await checkedVolume(db.dataSource, scope),
+      ] as const);
+      if (broken.length > 0) {
+        process.stderr.write(`invariant broken: ${broken.map(describeBroken).join("\n  also broken: ")}\n`);
+        return 1;
+      }
+      process.stdout.write(
+        `invariants hold: ${volume.shops} shop(s), ${volume.sales} sales, ${volume.items} items, ${volume.products} products, ` +
+          `${volume.movements} stock movements checked in ${Date.now() - started} ms\n`,
+      );
       return 0;
     }
     default:
