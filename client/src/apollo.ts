@@ -1,0 +1,31 @@
+import { ApolloClient, HttpLink, type InMemoryCache, from } from "@apollo/client/core";
+import { setContext } from "@apollo/client/link/context";
+
+export type TokenSource = () => string | null | undefined | Promise<string | null | undefined>;
+
+/**
+ * The Apollo Client every query and the sync mutation go through. The token is asked for on every
+ * request, so a refreshed token is used from the next attempt on; the shop travels in `x-shop-id`.
+ */
+export function createApolloClient(options: {
+  uri: string;
+  shopId: string;
+  getToken: TokenSource;
+  cache: InMemoryCache;
+  fetch?: typeof fetch;
+}): ApolloClient<unknown> {
+  const auth = setContext(async (_operation, previous: { headers?: Record<string, string> }) => {
+    const token = await options.getToken();
+    return {
+      headers: {
+        ...previous.headers,
+        "x-shop-id": options.shopId,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+    };
+  });
+  // Looked up per call, so a test (or a polyfill) can replace the global fetch after start.
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const http = new HttpLink({ uri: options.uri, fetch: fetchImpl });
+  return new ApolloClient({ cache: options.cache, link: from([auth, http]) }) as ApolloClient<unknown>;
+}

@@ -1,0 +1,123 @@
+import type { InMemoryCache, Reference } from "@apollo/client/core";
+import { SaleFieldsFragmentDoc, SaleOrderFragmentDoc } from "../generated/graphql";
+import { type OutboxRecord, type SyncedRecord, isUnsynced } from "../outbox/outbox-record";
+import type { LocalOverlay } from "./local-overlay";
+import { replaceReferences } from "./replace-references";
+import { saleEntityData } from "./sale-entity";
+
+type SalePage = { items: Reference[]; nextCursor: string | null };
+
+/**
+ * Keeps the Apollo cache in step with the outbox: shows recorded sales at once, and replaces
+ * `Sale:<clientTempId>` by `Sale:<serverId>` (with the order number) when the server has them.
+ */
+export class CacheSync {
+  constructor(
+    private readonly cache: InMemoryCache,
+    private readonly overlay: LocalOverlay,
+  ) {}
+
+  /** Writes `Sale:<clientTempId>` entries and lets the overlay list them and take their stock off. */
+  showUnsynced(records: OutboxRecord[]): void {
+    this.cache.batch({
+      update: (cache) => {
+        for (const record of records) {
+          if (!isUnsynced(record)) continue;
+          cache.writeFragment({ id: this.saleKey(record.clientTempId), fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data: saleEntityData(record.sale) });
+        }
+        this.overlay.apply(records);
+      },
+    });
+  }
+
+  /** Sales discarded from the outbox leave the cache; their stock comes back. */
+  forget(clientTempIds: string[]): void {
+    this.cache.batch({
+      update: (cache) => {
+        for (const id of clientTempIds) cache.evict({ id: this.saleKey(id) });
+        this.overlay.remove(clientTempIds);
+      },
+    });
+    this.cache.gc();
+  }
+
+  /**
+   * For sales the server now has: `Sale:<serverId>` replaces `Sale:<clientTempId>` in every root
+   * field that referenced it and joins the first page of each cached `sales` list; the stock they
+   * took moves from the overlay into the stored figure (which the server has now applied too).
+   */
+  reconcile(records: SyncedRecord[]): void {
+    if (records.length === 0) return;
+    const replacements = new Map<string, string>();
+    const stockTaken = new Map<string, number>();
+    this.cache.batch({
+      update: (cache) => {
+        for (const record of records) {
+          const tempKey = this.saleKey(record.clientTempId);
+          const serverKey = this.saleKey(record.serverId);
+          const shown = cache.readFragment({ id: tempKey, fragment: SaleOrderFragmentDoc }) !== null;
+          const known = cache.readFragment({ id: serverKey, fragment: SaleOrderFragmentDoc });
+          if (!known?.orderId) {
+            const data = saleEntityData(record.sale, { id: record.serverId, orderId: record.orderId, syncedAt: record.syncedAt });
+            cache.writeFragment({ id: serverKey, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data });
+          }
+          if (tempKey !== serverKey) {
+            cache.evict({ id: tempKey });
+            replacements.set(tempKey, serverKey);
+          }
+          // A shown sale's stock was taken off by the overlay only; the stored figure takes it now.
+          if (shown && tempKey !== serverKey) {
+            for (const line of record.sale.items) stockTaken.set(line.productId, (stockTaken.get(line.productId) ?? 0) + line.quantity);
+          }
+        }
+        cache.modify({ id: "ROOT_QUERY", fields: (value) => replaceReferences(value, replacements) });
+        const newestFirst = [...records].sort((a, b) => b.seq - a.seq).map((r) => ({ __ref: this.saleKey(r.serverId) }));
+        cache.modify<{ sales: SalePage }>({
+          id: "ROOT_QUERY",
+          fields: { sales: (page, { storeFieldName }) => (isFirstPage(storeFieldName) ? prepend(page as SalePage, newestFirst) : page) },
+        });
+        for (const [productId, quantity] of stockTaken) {
+          cache.modify<{ stock: number }>({
+            id: cache.identify({ __typename: "Product", id: productId }),
+            fields: { stock: (stock) => (typeof stock === "number" ? stock - quantity : stock) },
+          });
+        }
+        this.overlay.apply(records);
+      },
+    });
+  }
+
+  /**
+   * After a start: unsynced sales missing from the cache (it was purged or never persisted) are
+   * shown again, and reconciliations that a crash cut short are finished.
+   */
+  repair(records: OutboxRecord[]): void {
+    const stored = this.cache.extract() as Record<string, unknown>;
+    this.showUnsynced(records.filter((r) => isUnsynced(r) && !stored[this.saleKey(r.clientTempId)]));
+    this.overlay.apply(records.filter(isUnsynced));
+    const unfinished = records.filter((r): r is SyncedRecord => r.state === "synced" && !!stored[this.saleKey(r.clientTempId)]);
+    this.reconcile(unfinished);
+  }
+
+  private saleKey(id: string): string {
+    return this.cache.identify({ __typename: "Sale", id }) ?? `Sale:${id}`;
+  }
+}
+
+function isFirstPage(storeFieldName: string): boolean {
+  const open = storeFieldName.indexOf("(");
+  if (open < 0) return true;
+  try {
+    const args = JSON.parse(storeFieldName.slice(open + 1, -1)) as { after?: unknown };
+    return args.after === undefined || args.after === null;
+  } catch {
+    return false;
+  }
+}
+
+function prepend(page: SalePage, refs: Reference[]): SalePage {
+  if (!page || !Array.isArray(page.items)) return page;
+  const present = new Set(page.items.map((r) => r.__ref));
+  const added = refs.filter((r) => !present.has(r.__ref));
+  return added.length ? { ...page, items: [...added, ...page.items] } : page;
+}

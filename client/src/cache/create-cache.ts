@@ -1,0 +1,61 @@
+import { InMemoryCache, type Reference } from "@apollo/client/core";
+import type { LocalOverlay } from "./local-overlay";
+
+type StoredSalePage = { __typename?: string; items: Reference[]; nextCursor: string | null };
+
+/**
+ * The InMemoryCache with the type policies that show the outbox in every query:
+ * - the first page of `sales` starts with this till's unsynced sales (`Sale:<clientTempId>`),
+ *   even after the page is refetched from a server that does not know them yet;
+ * - a product's `stock` is the stored (server) figure minus what unsynced sales took;
+ * - `Sale.syncState` / `Sale.syncError` (`@client`) tell pending, syncing, failed and synced apart.
+ */
+export function createCache(overlay: LocalOverlay): InMemoryCache {
+  return new InMemoryCache({
+    typePolicies: {
+      Query: {
+        fields: {
+          sales: {
+            read(existing: StoredSalePage | undefined, { args, toReference, canRead }) {
+              overlay.version();
+              if (!existing || args?.after) return existing;
+              const present = new Set(existing.items.map((ref) => ref.__ref));
+              const local = overlay
+                .unsyncedNewestFirst()
+                .map((id) => toReference({ __typename: "Sale", id }))
+                .filter((ref): ref is Reference => !!ref && !present.has(ref.__ref) && canRead(ref));
+              return local.length ? { ...existing, items: [...local, ...existing.items] } : existing;
+            },
+          },
+        },
+      },
+      Product: {
+        fields: {
+          stock: {
+            read(stock: number | undefined, { readField }) {
+              overlay.version();
+              const id = readField<string>("id");
+              return typeof stock === "number" && id ? stock - overlay.deductionFor(id) : stock;
+            },
+          },
+        },
+      },
+      Sale: {
+        fields: {
+          syncState: {
+            read(_, { readField }) {
+              overlay.version();
+              return overlay.stateOf(readField<string | null>("clientTempId"));
+            },
+          },
+          syncError: {
+            read(_, { readField }) {
+              overlay.version();
+              return overlay.errorOf(readField<string | null>("clientTempId"));
+            },
+          },
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,84 @@
+import { makeVar } from "@apollo/client/core";
+import type { LocalSyncState } from "../generated/graphql";
+import { type OutboxRecord, assertNever } from "../outbox/outbox-record";
+
+type Unsynced = { seq: number; state: Exclude<LocalSyncState, "synced">; syncError: string | null; lines: { productId: string; quantity: number }[] };
+
+/**
+ * What the outbox knows and the server does not yet: unsynced sales (for the `sales` list and the
+ * `syncState @client` field) and the stock they take off each product. The cache's read functions
+ * consult it; `version` is a reactive variable, so bumping it re-renders every query that read it.
+ */
+export class LocalOverlay {
+  readonly version = makeVar(0);
+  private readonly unsynced = new Map<string, Unsynced>();
+  private readonly deductions = new Map<string, number>();
+  private newestFirst: string[] | null = null;
+
+  /** Takes in the records' current states; synced ones leave the overlay. */
+  apply(records: Iterable<OutboxRecord>): void {
+    for (const record of records) {
+      this.drop(record.clientTempId);
+      switch (record.state) {
+        case "pending":
+        case "syncing":
+          this.add(record, record.state, null);
+          break;
+        case "failed":
+          this.add(record, "failed", record.syncError);
+          break;
+        case "synced":
+          break;
+        default:
+          assertNever(record);
+      }
+    }
+    this.changed();
+  }
+
+  /** For sales discarded from the outbox. */
+  remove(ids: Iterable<string>): void {
+    for (const id of ids) this.drop(id);
+    this.changed();
+  }
+
+  stateOf(clientTempId: string | null | undefined): LocalSyncState {
+    return (clientTempId && this.unsynced.get(clientTempId)?.state) || "synced";
+  }
+
+  errorOf(clientTempId: string | null | undefined): string | null {
+    return (clientTempId && this.unsynced.get(clientTempId)?.syncError) || null;
+  }
+
+  deductionFor(productId: string): number {
+    return this.deductions.get(productId) ?? 0;
+  }
+
+  /** Ids of unsynced sales, most recently recorded first. */
+  unsyncedNewestFirst(): string[] {
+    this.newestFirst ??= [...this.unsynced.entries()].sort((a, b) => b[1].seq - a[1].seq).map(([id]) => id);
+    return this.newestFirst;
+  }
+
+  private add(record: OutboxRecord, state: Unsynced["state"], syncError: string | null): void {
+    const lines = record.sale.items.map(({ productId, quantity }) => ({ productId, quantity }));
+    this.unsynced.set(record.clientTempId, { seq: record.seq, state, syncError, lines });
+    for (const line of lines) this.deductions.set(line.productId, this.deductionFor(line.productId) + line.quantity);
+  }
+
+  private drop(clientTempId: string): void {
+    const previous = this.unsynced.get(clientTempId);
+    if (!previous) return;
+    this.unsynced.delete(clientTempId);
+    for (const line of previous.lines) {
+      const left = this.deductionFor(line.productId) - line.quantity;
+      if (left === 0) this.deductions.delete(line.productId);
+      else this.deductions.set(line.productId, left);
+    }
+  }
+
+  private changed(): void {
+    this.newestFirst = null;
+    this.version(this.version() + 1);
+  }
+}

@@ -1,0 +1,37 @@
+import type { SaleFieldsFragment } from "../generated/graphql";
+import type { OfflineSale } from "../outbox/outbox-record";
+
+/** SaleFieldsFragment as written to the cache: with `__typename` on every object, for normalisation. */
+export type SaleEntityData = SaleFieldsFragment & { __typename: "Sale" };
+
+const cents = (amount: number) => Math.round(amount * 100);
+
+/**
+ * The cache entry for a sale of the outbox. Before the server has it, the id is the clientTempId,
+ * `orderId` is "" and `syncedAt` is null (the UI reads `syncState @client` to tell); after, it is
+ * the server's id and order number.
+ */
+export function saleEntityData(sale: OfflineSale, server?: { id: string; orderId: string; syncedAt: string }): SaleEntityData {
+  const data = {
+    __typename: "Sale",
+    id: server?.id ?? sale.clientTempId,
+    clientTempId: sale.clientTempId,
+    orderId: server?.orderId ?? "",
+    createdAt: sale.createdAt,
+    syncedAt: (server?.syncedAt ?? null) as string,
+    totalAmount: sale.totalAmount,
+    needsReview: false,
+    reviewReasons: [],
+    customer: sale.customerId ? { __typename: "Customer", id: sale.customerId } : null,
+    items: sale.items.map((line, index) => ({
+      __typename: "SaleItem",
+      id: `${sale.clientTempId}:${index}`,
+      quantity: line.quantity,
+      price: line.price,
+      discountPercent: line.discountPercent ?? 0,
+      lineTotal: Math.round(cents(line.price) * line.quantity * (1 - (line.discountPercent ?? 0) / 100)) / 100,
+      product: { __typename: "Product", id: line.productId },
+    })),
+  };
+  return data as SaleEntityData;
+}

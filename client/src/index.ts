@@ -1,0 +1,13 @@
+export { createPosClient, type PosClient, type PosClientOptions } from "./create-pos-client";
+export type { PosSyncStatus, StatusListener } from "./status";
+export type { SaleInput } from "./record-sale";
+export { InvalidSaleError } from "./record-sale";
+export type { OutboxRecord, OutboxState, OfflineSale, SaleLine, PendingRecord, SyncingRecord, SyncedRecord, FailedRecord } from "./outbox/outbox-record";
+export type { SyncReport } from "./sync/sync-engine";
+export type { KeyValueStorage } from "./storage/storage";
+export { MemoryStorage } from "./storage/memory-storage";
+export { IndexedDbStorage } from "./storage/indexeddb-storage";
+export { backoffDelay, retryDelay, parseRetryAfter, type BackoffOptions } from "./sync/backoff";
+export { decideRetry, type FailureFacts, type RetryDecision } from "./sync/retry-policy";
+export { CACHE_SCHEMA_VERSION } from "./cache/persisted-cache";
+export * from "./generated/graphql";

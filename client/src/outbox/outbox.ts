@@ -1,0 +1,85 @@
+import type { KeyValueStorage } from "../storage/storage";
+import type { Locks } from "../sync/locks";
+import type { OfflineSale, OutboxRecord, PendingRecord } from "./outbox-record";
+import { OutboxPages } from "./outbox-pages";
+
+/**
+ * The durable queue of sales, separate from the Apollo cache. Records live in pages of `pageSize`
+ * (one storage value each), so recording a sale rewrites one small page, and a batch's state change
+ * rewrites one or two. Each page write is a single atomic `setItem`: a record is either in its page
+ * or not, never half. Every change is awaited before the caller hears of it, and happens under the
+ * outbox lock after re-reading the page from storage, so two tabs never overwrite each other.
+ */
+export class Outbox {
+  private constructor(
+    private readonly pages: OutboxPages,
+    private readonly locks: Locks,
+    private readonly lockName: string,
+  ) {}
+
+  static async open(storage: KeyValueStorage, options: { prefix: string; locks: Locks; pageSize?: number }): Promise<Outbox> {
+    const pages = new OutboxPages(storage, `${options.prefix}outbox:`, options.pageSize ?? 100);
+    const outbox = new Outbox(pages, options.locks, `${options.prefix}outbox`);
+    await outbox.reload();
+    return outbox;
+  }
+
+  /** Re-reads every page, to see what another tab (or an earlier process) wrote. */
+  reload(): Promise<void> {
+    return this.locks.exclusive(this.lockName, () => this.pages.loadAll());
+  }
+
+  /** Durably appends the sale; resolves only once it is stored. */
+  append(sale: OfflineSale): Promise<PendingRecord> {
+    return this.locks.exclusive(this.lockName, async () => {
+      const seq = await this.pages.nextSeq();
+      const record: PendingRecord = { seq, clientTempId: sale.clientTempId, sale, attempts: 0, state: "pending", synced: false };
+      await this.pages.modifyPage(this.pages.pageOf(seq), (records) => [...records, record]);
+      return record;
+    });
+  }
+
+  /**
+   * Applies `change` to the named records (returning null removes one) and stores the result,
+   * page by page. Answers the records as stored; ids no longer in the outbox are skipped.
+   */
+  update(ids: Iterable<string>, change: (record: OutboxRecord) => OutboxRecord | null): Promise<OutboxRecord[]> {
+    const wanted = new Set(ids);
+    return this.locks.exclusive(this.lockName, async () => {
+      const out: OutboxRecord[] = [];
+      for (const page of this.pages.pagesHolding(wanted)) {
+        await this.pages.modifyPage(page, (records) =>
+          records.flatMap((record) => {
+            if (!wanted.has(record.clientTempId)) return [record];
+            const next = change(record);
+            if (next) out.push(next);
+            return next ? [next] : [];
+          }),
+        );
+      }
+      return out.sort((a, b) => a.seq - b.seq);
+    });
+  }
+
+  /** Drops synced records older than the retention, then whole leading pages that became empty. */
+  async prune(now: number, retentionMs: number): Promise<number> {
+    const expired = this.all().filter((r) => r.state === "synced" && now - Date.parse(r.syncedAt) >= retentionMs);
+    if (expired.length > 0) await this.update(expired.map((r) => r.clientTempId), () => null);
+    await this.locks.exclusive(this.lockName, () => this.pages.dropEmptyLeadingPages());
+    return expired.length;
+  }
+
+  /** Every record in recorded order (synced ones included, until pruned). */
+  all(): OutboxRecord[] {
+    return this.pages.records();
+  }
+
+  get(clientTempId: string): OutboxRecord | undefined {
+    return this.pages.find(clientTempId);
+  }
+
+  /** Bytes the outbox occupies in storage (its pages as stored, UTF-8). */
+  byteSize(): number {
+    return this.pages.byteSize();
+  }
+}

@@ -1,0 +1,206 @@
+import type { Outbox } from "../outbox/outbox";
+import { type OutboxRecord, type SyncedRecord, assertNever, isSendable, toPending } from "../outbox/outbox-record";
+import type { StatusStore } from "../status";
+import { type BackoffOptions, retryDelay } from "./backoff";
+import { BUSY, type Locks } from "./locks";
+import { decideRetry } from "./retry-policy";
+import type { SyncAnswer, SyncTransport } from "./sync-transport";
+
+export type SyncReport =
+  | { kind: "done"; synced: number; failed: number }
+  | { kind: "retrying"; error: string; retryInMs: number }
+  | { kind: "authRequired"; error: string }
+  /** Another tab holds the sync lock and is sending this outbox. */
+  | { kind: "busy" }
+  | { kind: "disposed" };
+
+type BatchResult = { kind: "ok"; synced: number; failed: number } | { kind: "retry"; error: string; retryAfterMs?: number; reachedServer: boolean } | { kind: "auth"; error: string };
+
+export type SyncEngineDeps = {
+  outbox: Outbox;
+  send: SyncTransport;
+  /** Applies a batch's outcome to the cache after the outbox has stored it. */
+  onRecordsChanged: (records: OutboxRecord[], synced: SyncedRecord[]) => void;
+  status: StatusStore;
+  locks: Locks;
+  lockName: string;
+  batchSize: number;
+  backoff: BackoffOptions;
+  now: () => number;
+  random: () => number;
+};
+
+/**
+ * Sends the outbox in recorded order, `batchSize` sales per request, one sync at a time (per client,
+ * and per origin where Web Locks exist). Transient failures back off with full jitter (or as the
+ * server's Retry-After says); 401/403 pause until `sync()` is called again; a refused request is
+ * split until the sale at fault is alone, and that sale alone is marked failed.
+ */
+export class SyncEngine {
+  private running: Promise<SyncReport> | null = null;
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+
+  constructor(private readonly deps: SyncEngineDeps) {}
+
+  /** An explicit sync: runs now, even if paused for auth or waiting out a backoff. */
+  sync(): Promise<SyncReport> {
+    this.clearRetry();
+    this.deps.status.update({ authRequired: false });
+    return this.start();
+  }
+
+  /** An automatic trigger (start, interval, online, a new sale): skipped while paused or backing off. */
+  trigger(): void {
+    const { authRequired } = this.deps.status.get();
+    if (this.disposed || authRequired || this.retryTimer || this.running) return;
+    void this.start();
+  }
+
+  /** The network is back: forget the backoff and go. */
+  networkBack(): void {
+    this.failures = 0;
+    this.clearRetry();
+    this.trigger();
+  }
+
+  isBackingOff(): boolean {
+    return this.retryTimer !== null;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.clearRetry();
+    await this.running?.catch(() => undefined);
+  }
+
+  private start(): Promise<SyncReport> {
+    if (this.disposed) return Promise.resolve({ kind: "disposed" });
+    this.running ??= this.run().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async run(): Promise<SyncReport> {
+    const outcome = await this.deps.locks.ifAvailable(this.deps.lockName, async () => {
+      await this.deps.outbox.reload();
+      this.deps.status.update({ syncing: true });
+      try {
+        return await this.drain();
+      } finally {
+        this.deps.status.update({ syncing: false });
+      }
+    });
+    return outcome === BUSY ? { kind: "busy" } : outcome;
+  }
+
+  private async drain(): Promise<SyncReport> {
+    let synced = 0;
+    let failed = 0;
+    while (!this.disposed) {
+      const batch = this.deps.outbox.all().filter(isSendable).slice(0, this.deps.batchSize);
+      if (batch.length === 0) break;
+      const result = await this.sendBatch(batch);
+      switch (result.kind) {
+        case "ok":
+          synced += result.synced;
+          failed += result.failed;
+          this.failures = 0;
+          this.deps.status.update({ online: true, lastError: null, nextRetryAt: null });
+          break;
+        case "retry":
+          return this.scheduleRetry(result);
+        case "auth":
+          this.deps.status.update({ online: true, authRequired: true, lastError: result.error });
+          return { kind: "authRequired", error: result.error };
+        default:
+          return assertNever(result);
+      }
+    }
+    if (this.disposed) return { kind: "disposed" };
+    this.deps.status.update({ lastSyncedAt: new Date(this.deps.now()).toISOString() });
+    return { kind: "done", synced, failed };
+  }
+
+  private async sendBatch(batch: OutboxRecord[]): Promise<BatchResult> {
+    const ids = batch.map((r) => r.clientTempId);
+    const sendingSince = new Date(this.deps.now()).toISOString();
+    const sending = await this.deps.outbox.update(ids, (r) => ({ ...toPending(r), state: "syncing", sendingSince }));
+    this.deps.onRecordsChanged(sending, []);
+    const outcome = await this.deps.send(sending.map((r) => r.sale));
+    if (outcome.kind === "answered") return this.settle(ids, outcome.answer);
+    const decision = decideRetry(outcome.facts, this.deps.now());
+    switch (decision.kind) {
+      case "retry":
+        await this.backToPending(ids, 1);
+        return { kind: "retry", error: outcome.facts.message, retryAfterMs: decision.retryAfterMs, reachedServer: outcome.facts.status !== undefined };
+      case "auth":
+        await this.backToPending(ids, 0);
+        return { kind: "auth", error: outcome.facts.message };
+      case "reject":
+        return this.split(sending, outcome.facts.message);
+      default:
+        return assertNever(decision);
+    }
+  }
+
+  /** A refused request: halve it until the refused sale is alone, which then fails on its own. */
+  private async split(batch: OutboxRecord[], error: string): Promise<BatchResult> {
+    if (batch.length === 1) {
+      const failed = await this.deps.outbox.update([batch[0].clientTempId], (r) => ({ ...toPending(r), state: "failed", syncError: error }));
+      this.deps.onRecordsChanged(failed, []);
+      return { kind: "ok", synced: 0, failed: 1 };
+    }
+    const middle = Math.ceil(batch.length / 2);
+    let synced = 0;
+    let failed = 0;
+    for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
+      const result = await this.sendBatch(half);
+      if (result.kind !== "ok") return result;
+      synced += result.synced;
+      failed += result.failed;
+    }
+    return { kind: "ok", synced, failed };
+  }
+
+  /** Stores the answer in the outbox first (durable), then shows it in the cache. */
+  private async settle(ids: string[], answer: SyncAnswer): Promise<BatchResult> {
+    const syncedAt = new Date(this.deps.now()).toISOString();
+    const synced = new Map(answer.synced.map((s) => [s.clientTempId, s]));
+    const errors = new Map(answer.errors.map((e) => [e.clientTempId, e.error]));
+    const stored = await this.deps.outbox.update(ids, (r): OutboxRecord => {
+      const ok = synced.get(r.clientTempId);
+      if (ok) return { ...toPending(r), state: "synced", synced: true, serverId: ok.serverId, orderId: ok.orderId, syncedAt, warnings: ok.warnings };
+      const error = errors.get(r.clientTempId);
+      if (error !== undefined) return { ...toPending(r), state: "failed", syncError: error };
+      return toPending(r); // not in the answer: send again next time
+    });
+    const nowSynced = stored.filter((r): r is SyncedRecord => r.state === "synced");
+    this.deps.onRecordsChanged(stored, nowSynced);
+    return { kind: "ok", synced: nowSynced.length, failed: stored.filter((r) => r.state === "failed").length };
+  }
+
+  private async backToPending(ids: string[], addAttempts: number): Promise<void> {
+    const records = await this.deps.outbox.update(ids, (r) => (r.state === "syncing" ? { ...toPending(r), attempts: r.attempts + addAttempts } : r));
+    this.deps.onRecordsChanged(records, []);
+  }
+
+  private scheduleRetry({ error, retryAfterMs, reachedServer }: Extract<BatchResult, { kind: "retry" }>): SyncReport {
+    this.failures++;
+    const delay = retryDelay(this.failures, retryAfterMs, this.deps.backoff, this.deps.random);
+    this.clearRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.trigger();
+    }, delay);
+    (this.retryTimer as { unref?: () => void }).unref?.();
+    this.deps.status.update({ lastError: error, online: reachedServer, nextRetryAt: new Date(this.deps.now() + delay).toISOString() });
+    return { kind: "retrying", error, retryInMs: delay };
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.deps.status.update({ nextRetryAt: null });
+  }
+}
