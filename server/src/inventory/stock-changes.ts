@@ -5,6 +5,10 @@ import type { Tx } from "../db/transaction";
  * products locked in id order so concurrent batches cannot deadlock, and with the low-stock
  * notification raised or refreshed in the same statement (one unread notification per product).
  * The caller writes the matching ledger rows in the same transaction.
+ *
+ * The lock is FOR NO KEY UPDATE, not FOR UPDATE: inserting sale_items and ledger rows takes
+ * FOR KEY SHARE on the product through their foreign keys, and FOR UPDATE would wait on a
+ * concurrent transaction's key-share lock while that one waits on ours (a deadlock per pair).
  */
 export async function applyStockDeltas(
   tx: Tx,
@@ -13,7 +17,7 @@ export async function applyStockDeltas(
 ): Promise<{ id: string; stock: number }[]> {
   const productIds = [...deltas.keys()].sort();
   if (productIds.length === 0) return [];
-  await tx.sql(`SELECT 1 FROM products WHERE shop_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`, [
+  await tx.sql(`SELECT 1 FROM products WHERE shop_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [
     shopId,
     productIds,
   ]);
