@@ -22,6 +22,13 @@ const envSchema = z
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SEED_DEMO: z.enum(["auto", "never"]).default("auto"),
+    GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
+    GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(1000).default(20),
+    GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
+    GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(0).max(1_000_000).default(600),
+    RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
@@ -46,6 +53,9 @@ export type AppConfig = {
   dbPoolSize: number;
   logLevel: string;
   seedDemo: boolean;
+  graphqlLimits: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
+  /** Requests per window on the sync endpoints; 0 turns a limit off. */
+  rateLimit: { windowMs: number; perToken: number; perIp: number };
 };
 
 export class ConfigError extends Error {}
@@ -71,5 +81,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbPoolSize: e.DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO === "auto",
+    graphqlLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+    },
+    rateLimit: { windowMs: e.RATE_LIMIT_WINDOW_MS, perToken: e.RATE_LIMIT_PER_TOKEN, perIp: e.RATE_LIMIT_PER_IP },
   };
 }
