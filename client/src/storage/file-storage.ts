@@ -3,19 +3,26 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { KeyValueStorage } from "./storage";
 
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
 /**
  * One file per key in a directory, for Node (desktop tills, tests). Writes are atomic and durable:
  * the value goes to a temporary file, which is fsynced and then renamed over the old one, and the
  * directory is fsynced so the rename itself survives a power cut. A crash at any point leaves either
- * the previous value or the new one; stray `*.tmp` files are ignored and swept on open.
+ * the previous value or the new one; stray `*.tmp` files are ignored, and swept on open once they
+ * are old enough that no live process can still be writing them.
  */
 export class FileStorage implements KeyValueStorage {
   private constructor(private readonly dir: string) {}
 
   static async open(dir: string): Promise<FileStorage> {
     await fs.mkdir(dir, { recursive: true });
+    const staleBefore = Date.now() - STALE_TEMP_MS;
     for (const name of await fs.readdir(dir)) {
-      if (name.endsWith(".tmp")) await fs.rm(path.join(dir, name), { force: true });
+      if (!name.endsWith(".tmp")) continue;
+      const file = path.join(dir, name);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (stat && stat.mtimeMs < staleBefore) await fs.rm(file, { force: true });
     }
     return new FileStorage(dir);
   }

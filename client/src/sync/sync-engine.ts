@@ -4,7 +4,7 @@ import type { StatusStore } from "../status";
 import { type BackoffOptions, retryDelay } from "./backoff";
 import { BUSY, type Locks } from "./locks";
 import { decideRetry } from "./retry-policy";
-import type { SyncAnswer, SyncTransport } from "./sync-transport";
+import { type SyncAnswer, type SyncTransport, factsOf } from "./sync-transport";
 
 export type SyncReport =
   | { kind: "done"; synced: number; failed: number }
@@ -83,10 +83,14 @@ export class SyncEngine {
 
   private async run(): Promise<SyncReport> {
     const outcome = await this.deps.locks.ifAvailable(this.deps.lockName, async () => {
-      await this.deps.outbox.reload();
       this.deps.status.update({ syncing: true });
       try {
+        await this.deps.outbox.reload();
         return await this.drain();
+      } catch (error) {
+        // Storage failing, a transport that threw: never an unhandled rejection; back off and retry.
+        if (this.disposed) return { kind: "disposed" } as const;
+        return this.scheduleRetry({ kind: "retry", error: messageOf(error), reachedServer: this.deps.status.get().online });
       } finally {
         this.deps.status.update({ syncing: false });
       }
@@ -127,7 +131,7 @@ export class SyncEngine {
     const sendingSince = new Date(this.deps.now()).toISOString();
     const sending = await this.deps.outbox.update(ids, (r) => ({ ...toPending(r), state: "syncing", sendingSince }));
     this.deps.onRecordsChanged(sending, []);
-    const outcome = await this.deps.send(sending.map((r) => r.sale));
+    const outcome = await this.deps.send(sending.map((r) => r.sale)).catch((error: unknown) => ({ kind: "failed" as const, facts: factsOf(error) }));
     if (outcome.kind === "answered") return this.settle(ids, outcome.answer);
     const decision = decideRetry(outcome.facts, this.deps.now());
     switch (decision.kind) {
@@ -203,4 +207,8 @@ export class SyncEngine {
     this.retryTimer = null;
     this.deps.status.update({ nextRetryAt: null });
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

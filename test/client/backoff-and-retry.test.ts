@@ -1,0 +1,86 @@
+import { backoffDelay, decideRetry, parseRetryAfter, retryDelay } from "../../client/src";
+import { factsOf } from "../../client/src/sync/sync-transport";
+
+const options = { initialMs: 1000, maxMs: 30_000, jitter: true };
+const NOW = Date.parse("2026-11-25T12:00:00Z");
+
+describe("backoff with full jitter", () => {
+  it("doubles the ceiling with each consecutive failure up to the maximum", () => {
+    const top = () => 0.999999;
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, options, top))).toEqual([999, 1999, 3999, 7999, 15999, 29999, 29999]);
+  });
+
+  it("draws uniformly between zero and the ceiling", () => {
+    expect(backoffDelay(3, options, () => 0)).toBe(0);
+    expect(backoffDelay(3, options, () => 0.5)).toBe(2000);
+    for (let i = 0; i < 1000; i++) {
+      const d = backoffDelay(4, options);
+      expect(d).toBeGreaterThanOrEqual(0);
+      expect(d).toBeLessThan(8000);
+    }
+  });
+
+  it("waits the full ceiling without jitter, and nothing before the first failure", () => {
+    expect(backoffDelay(2, { ...options, jitter: false })).toBe(2000);
+    expect(backoffDelay(0, options)).toBe(0);
+  });
+
+  it("never overflows after very many failures", () => {
+    expect(backoffDelay(10_000, { ...options, jitter: false })).toBe(30_000);
+  });
+
+  it("prefers the server's Retry-After to its own backoff, within an hour", () => {
+    expect(retryDelay(1, 120_000, options, () => 0)).toBe(120_000);
+    expect(retryDelay(1, 10 * 60 * 60 * 1000, options)).toBe(60 * 60 * 1000);
+    expect(retryDelay(2, undefined, options, () => 0.5)).toBe(1000);
+  });
+});
+
+describe("Retry-After parsing", () => {
+  it("reads seconds and HTTP dates, and ignores nonsense", () => {
+    expect(parseRetryAfter("120", NOW)).toBe(120_000);
+    expect(parseRetryAfter("Wed, 25 Nov 2026 12:00:30 GMT", NOW)).toBe(30_000);
+    expect(parseRetryAfter("Wed, 25 Nov 2026 11:00:00 GMT", NOW)).toBe(0);
+    expect(parseRetryAfter("soon", NOW)).toBeUndefined();
+    expect(parseRetryAfter(null, NOW)).toBeUndefined();
+  });
+});
+
+describe("the retry decision", () => {
+  it("retries when the request never got an answer", () => {
+    expect(decideRetry({ codes: [], message: "fetch failed" }, NOW)).toEqual({ kind: "retry" });
+  });
+
+  it("pauses for a new token on 401 and 403, or their GraphQL codes", () => {
+    expect(decideRetry({ status: 401, codes: ["UNAUTHENTICATED"], message: "" }, NOW)).toEqual({ kind: "auth" });
+    expect(decideRetry({ status: 403, codes: [], message: "" }, NOW)).toEqual({ kind: "auth" });
+    expect(decideRetry({ status: 200, codes: ["FORBIDDEN"], message: "" }, NOW)).toEqual({ kind: "auth" });
+  });
+
+  it("retries 429 and 503 after the server's Retry-After", () => {
+    expect(decideRetry({ status: 429, retryAfter: "7", codes: [], message: "" }, NOW)).toEqual({ kind: "retry", retryAfterMs: 7000 });
+    expect(decideRetry({ status: 503, retryAfter: null, codes: [], message: "" }, NOW)).toEqual({ kind: "retry", retryAfterMs: undefined });
+  });
+
+  it("retries other 5xx and 408, and errors such as INTERNAL_SERVER_ERROR in a 200", () => {
+    expect(decideRetry({ status: 500, codes: [], message: "" }, NOW).kind).toBe("retry");
+    expect(decideRetry({ status: 502, codes: [], message: "" }, NOW).kind).toBe("retry");
+    expect(decideRetry({ status: 408, codes: [], message: "" }, NOW).kind).toBe("retry");
+    expect(decideRetry({ status: 200, codes: ["INTERNAL_SERVER_ERROR"], message: "" }, NOW).kind).toBe("retry");
+  });
+
+  it("rejects (to split the batch) a request refused as bad or too large", () => {
+    expect(decideRetry({ status: 400, codes: ["BAD_USER_INPUT"], message: "" }, NOW)).toEqual({ kind: "reject" });
+    expect(decideRetry({ status: 413, codes: ["PAYLOAD_TOO_LARGE"], message: "" }, NOW)).toEqual({ kind: "reject" });
+  });
+
+  it("reads the facts out of an Apollo network error", () => {
+    const error = {
+      message: "Response not successful: Received status code 503",
+      graphQLErrors: [],
+      networkError: { statusCode: 503, response: { headers: new Headers({ "retry-after": "3" }) }, result: { errors: [{ message: "down", extensions: { code: "X" } }] } },
+    };
+    expect(factsOf(error)).toEqual({ status: 503, retryAfter: "3", codes: ["X"], message: "down" });
+    expect(factsOf(new TypeError("fetch failed"))).toEqual({ status: undefined, retryAfter: null, codes: [], message: "fetch failed" });
+  });
+});

@@ -1,0 +1,61 @@
+import { MemoryStorage, ProductsDocument } from "../../client/src";
+import { CACHE_SCHEMA_VERSION } from "../../client/src/cache/persisted-cache";
+import { type TestServer, startTestServer } from "../support/test-server";
+import { cachedStock, testClient, warmCache } from "./client-harness";
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("the persisted Apollo cache", () => {
+  it("is restored before the first query, so a reload offline still shows the products", async () => {
+    const shop = await t.seed();
+    const storage = new MemoryStorage();
+    const first = testClient(t, shop.shopId, { storage, token: shop.tokens.cashier });
+    await warmCache(first);
+    await first.dispose();
+    const second = testClient(t, shop.shopId, { storage, token: shop.tokens.cashier, fetch: () => Promise.reject(new TypeError("offline")) });
+    await second.ready;
+    const { data } = await second.apollo.query({ query: ProductsDocument });
+    expect(data.products.map((p) => p.id).sort()).toEqual(shop.products.map((p) => p.id).sort());
+    await second.dispose();
+  });
+
+  it("is dropped, not crashed on, when written by an incompatible version or unreadable", async () => {
+    const shop = await t.seed();
+    const key = `pos-sync:${shop.shopId}:apollo-cache`;
+    for (const [version, value] of [
+      ["pos-sync-cache-0", '{"ROOT_QUERY":{"__typename":"Query","products":"not a list"}}'],
+      [CACHE_SCHEMA_VERSION, "{ this is not json"],
+    ]) {
+      const storage = new MemoryStorage();
+      await storage.setItem(key, value);
+      await storage.setItem(`${key}:version`, version);
+      const client = testClient(t, shop.shopId, { storage, token: shop.tokens.cashier });
+      await client.ready;
+      expect(client.apollo.cache.extract()).toEqual({});
+      expect(await storage.getItem(`${key}:version`)).toBe(CACHE_SCHEMA_VERSION);
+      expect(await storage.getItem(key)).toBeNull();
+      await client.dispose();
+    }
+  });
+
+  it("is rebuilt from the outbox when purged: unsynced sales and their stock are shown again", async () => {
+    const shop = await t.seed();
+    const product = shop.products[0];
+    const storage = new MemoryStorage();
+    const first = testClient(t, shop.shopId, { storage, token: shop.tokens.cashier, fetch: () => Promise.reject(new TypeError("offline")) });
+    await first.ready;
+    const record = await first.recordSale({ items: [{ productId: product.id, quantity: 3, price: product.price }] });
+    await first.dispose();
+    const second = testClient(t, shop.shopId, { storage, token: shop.tokens.cashier, cacheVersion: "app-2" });
+    await warmCache(second);
+    expect(second.apollo.cache.extract()[`Sale:${record.clientTempId}`]).toBeDefined();
+    expect(cachedStock(second, product.id)).toBe(product.stock - 3);
+    await second.dispose();
+  });
+});

@@ -1,0 +1,151 @@
+import { randomUUID } from "node:crypto";
+import { MemoryStorage } from "../../client/src";
+import { countRows } from "../support/database";
+import { type TestServer, startTestServer } from "../support/test-server";
+import { cachedSales, cachedStock, controllableFetch, expiredTokenLike, tempSaleKeys, testClient, warmCache } from "./client-harness";
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function serverSales(shopId: string): Promise<Map<string, { id: string; order_id: string }>> {
+  const rows: { id: string; order_id: string; client_temp_id: string }[] = await t.dataSource.query(
+    `SELECT id::text AS id, order_id, client_temp_id FROM sales WHERE shop_id = $1`,
+    [shopId],
+  );
+  return new Map(rows.map((r) => [r.client_temp_id, r]));
+}
+
+describe("a response lost after the server committed", () => {
+  it("is answered existing on the retry, creates no duplicate, and the client ends reconciled", async () => {
+    const shop = await t.seed();
+    const product = shop.products[1];
+    const net = controllableFetch();
+    const client = testClient(t, shop.shopId, { storage: new MemoryStorage(), token: shop.tokens.cashier, fetch: net.fetch });
+    await warmCache(client);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await client.recordSale({ items: [{ productId: product.id, quantity: 2, price: product.price }] })).clientTempId);
+
+    net.loseNextSyncResponse();
+    const lost = await client.sync();
+    expect(lost.kind).toBe("retrying");
+    expect(net.syncAnswers[0].synced.map((s) => s.status)).toEqual(["CREATED", "CREATED", "CREATED"]);
+    expect(client.pendingSales().map((r) => [r.clientTempId, r.state, r.attempts])).toEqual(ids.map((id) => [id, "pending", 1]));
+
+    const again = await client.sync();
+    expect(again).toEqual({ kind: "done", synced: 3, failed: 0 });
+    expect(net.syncAnswers[1].synced.map((s) => s.status)).toEqual(["EXISTING", "EXISTING", "EXISTING"]);
+
+    expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(3);
+    const rows = await serverSales(shop.shopId);
+    for (const record of client.outboxRecords()) {
+      expect(record).toMatchObject({ state: "synced", serverId: rows.get(record.clientTempId)!.id, orderId: rows.get(record.clientTempId)!.order_id });
+    }
+    expect(tempSaleKeys(client, ids)).toEqual([]);
+    expect(cachedSales(client).slice(0, 3).map((s) => s.id)).toEqual(ids.reverse().map((id) => rows.get(id)!.id));
+    expect(cachedStock(client, product.id)).toBe(product.stock - 6);
+    await client.dispose();
+  });
+});
+
+describe("a sale the server rejects among good ones", () => {
+  it("keeps its syncError and is not resent, while the others sync; retry resends it once and discard drops it", async () => {
+    const shop = await t.seed();
+    const product = shop.products[0];
+    const net = controllableFetch();
+    const client = testClient(t, shop.shopId, { storage: new MemoryStorage(), token: shop.tokens.cashier, fetch: net.fetch });
+    await warmCache(client);
+    const line = { productId: product.id, quantity: 1, price: product.price };
+    const good1 = await client.recordSale({ items: [line] });
+    const bad = await client.recordSale({ items: [line, { productId: randomUUID(), quantity: 1, price: 1 }] });
+    const good2 = await client.recordSale({ items: [line] });
+    expect(cachedStock(client, product.id)).toBe(product.stock - 3);
+
+    expect(await client.sync()).toEqual({ kind: "done", synced: 2, failed: 1 });
+    const failed = client.pendingSales();
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ clientTempId: bad.clientTempId, state: "failed" });
+    expect(failed[0].state === "failed" && failed[0].syncError).toMatch(/not found/i);
+    expect(client.status()).toMatchObject({ pending: 0, synced: 2, failed: 1 });
+    const rows = await serverSales(shop.shopId);
+    expect([...rows.keys()].sort()).toEqual([good1.clientTempId, good2.clientTempId].sort());
+
+    // Shown as failed in the cache, still at the top, still holding its stock.
+    const top = cachedSales(client)[0];
+    expect(top).toMatchObject({ id: bad.clientTempId, syncState: "failed", syncError: expect.stringMatching(/not found/i) });
+    expect(cachedStock(client, product.id)).toBe(product.stock - 3);
+
+    // A permanent error is not retried automatically.
+    const requests = net.syncRequests();
+    expect(await client.sync()).toEqual({ kind: "done", synced: 0, failed: 0 });
+    expect(net.syncRequests()).toBe(requests);
+
+    await client.retry(bad.clientTempId);
+    await client.sync();
+    expect(net.syncRequests()).toBe(requests + 1);
+    expect(client.pendingSales()).toEqual([expect.objectContaining({ clientTempId: bad.clientTempId, state: "failed" })]);
+
+    await client.discard(bad.clientTempId);
+    expect(client.pendingSales()).toEqual([]);
+    expect(client.outboxRecords().map((r) => r.clientTempId)).not.toContain(bad.clientTempId);
+    expect(tempSaleKeys(client, [bad.clientTempId])).toEqual([]);
+    expect(cachedSales(client).map((s) => s.id)).not.toContain(bad.clientTempId);
+    expect(cachedStock(client, product.id)).toBe(product.stock - 2);
+    expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(2);
+    await client.dispose();
+  });
+});
+
+describe("a token that expires mid-queue", () => {
+  it("pauses the sync with authRequired, keeps the queue, and resumes with a new token without losing a sale", async () => {
+    const shop = await t.seed();
+    const product = shop.products[3];
+    let token = shop.tokens.cashier;
+    const tokensAsked: string[] = [];
+    const client = testClient(t, shop.shopId, {
+      storage: new MemoryStorage(),
+      batchSize: 100,
+      getToken: () => {
+        tokensAsked.push(token);
+        const now = token;
+        // The token expires after the first request.
+        if (token === shop.tokens.cashier) token = expiredTokenLike(t, shop.tokens.cashier);
+        return now;
+      },
+    });
+    await client.ready;
+    const ids: string[] = [];
+    for (let i = 0; i < 250; i++) ids.push((await client.recordSale({ items: [{ productId: product.id, quantity: 1, price: product.price }] })).clientTempId);
+
+    const paused = await client.sync();
+    expect(paused.kind).toBe("authRequired");
+    expect(client.status()).toMatchObject({ authRequired: true, synced: 100, pending: 150 });
+    expect(client.pendingSales().map((r) => r.clientTempId)).toEqual(ids.slice(100));
+    expect(client.pendingSales().every((r) => r.state === "pending")).toBe(true);
+    expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(100);
+
+    token = shop.tokens.owner;
+    expect(await client.sync()).toEqual({ kind: "done", synced: 150, failed: 0 });
+    expect(client.status()).toMatchObject({ authRequired: false, synced: 250, pending: 0, lastError: null });
+    expect(tokensAsked.at(-1)).toBe(shop.tokens.owner);
+    const rows = await serverSales(shop.shopId);
+    expect(rows.size).toBe(250);
+    expect(new Set(rows.keys())).toEqual(new Set(ids));
+    await client.dispose();
+  });
+
+  it("pauses on 403 for a role without sales:create, like on 401", async () => {
+    const shop = await t.seed();
+    const client = testClient(t, shop.shopId, { storage: new MemoryStorage(), token: shop.tokens.viewer });
+    await client.ready;
+    const record = await client.recordSale({ items: [{ productId: shop.products[0].id, quantity: 1, price: shop.products[0].price }] });
+    expect((await client.sync()).kind).toBe("authRequired");
+    expect(client.status().authRequired).toBe(true);
+    expect(client.pendingSales()).toEqual([expect.objectContaining({ clientTempId: record.clientTempId, state: "pending" })]);
+    await client.dispose();
+  });
+});
