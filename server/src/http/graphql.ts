@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServer } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/config";
@@ -9,6 +10,7 @@ import type { GraphQLContext } from "../graphql/context";
 import { buildGraphQLSchema } from "../graphql/schema";
 import { DomainError } from "../shared/errors";
 import { requestLevelStatusOf } from "./error-mapping";
+import { graphqlLimits, withoutSuggestions } from "./graphql-limits";
 
 /** A response that carries no data and fails for auth or size gets that HTTP status, like the REST shim. */
 const requestLevelStatus: ApolloServerPlugin<GraphQLContext> = {
@@ -28,15 +30,23 @@ const requestLevelStatus: ApolloServerPlugin<GraphQLContext> = {
 
 export async function createApolloServer(config: AppConfig, logger: Logger): Promise<ApolloServer<GraphQLContext>> {
   const schema = await buildGraphQLSchema();
+  const limits = graphqlLimits(config);
   return new ApolloServer<GraphQLContext>({
     schema,
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
     csrfPrevention: true,
+    // One operation per HTTP request: a JSON array body is refused (400), so the per-request limits
+    // (sales, body size, cost, rate) cannot be multiplied by batching.
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     plugins: [
       requestLevelStatus,
+      ...limits.plugins,
+      // Production serves no page at all on GET /graphql: no Sandbox, no link to one.
       config.isProduction
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, config.isProduction, logger),
@@ -57,5 +67,6 @@ function formatGraphQLError(
     logger.error({ err: original }, "unexpected GraphQL error");
     if (isProduction) return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   }
+  if (isProduction) return { ...formatted, message: withoutSuggestions(formatted.message) };
   return formatted;
 }
