@@ -6,12 +6,15 @@ import type { AppConfig } from "./config/config";
 import { type Database, migrate, openDatabase } from "./db/data-source";
 import { createApp } from "./http/app";
 import { type Services, createServices } from "./services";
+import { type Metrics, createMetrics } from "./observability/metrics";
+import { poolStatsOf } from "./db/pool-stats";
 
 export type RunningServer = {
   url: string;
   port: number;
   database: Database;
   services: Services;
+  metrics: Metrics;
   /** Stops taking connections, lets in-flight requests finish, then closes the database. */
   close(): Promise<void>;
 };
@@ -28,8 +31,12 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
   if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
 
   let draining = false;
-  const services = createServices(db.dataSource, { maxSalesPerRequest: config.maxSalesPerRequest }, logger);
-  const app = await createApp(config, db.dataSource, services, logger, () => draining);
+  const metrics = createMetrics(poolStatsOf(db.dataSource));
+  const services = createServices(db.dataSource, { maxSalesPerRequest: config.maxSalesPerRequest }, logger, (counts, seconds) => {
+    metrics.syncBatchSeconds.observe(seconds);
+    for (const [status, n] of Object.entries(counts)) if (n > 0) metrics.syncSales.inc({ status }, n);
+  });
+  const app = await createApp(config, db.dataSource, services, logger, metrics, () => draining);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.express.listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);
@@ -51,5 +58,5 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
     })();
     return closing;
   };
-  return { url: `http://${host}:${port}`, port, database: db, services, close };
+  return { url: `http://${host}:${port}`, port, database: db, services, metrics, close };
 }

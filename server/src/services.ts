@@ -4,7 +4,7 @@ import { CustomerService } from "./catalog/customer.service";
 import { ProductService } from "./catalog/product.service";
 import { InventoryService } from "./inventory/inventory.service";
 import { SaleService } from "./sales/sale.service";
-import { type SyncLimits, SyncService } from "./sync/sync.service";
+import { type SyncLimits, type SyncObserver, SyncService } from "./sync/sync.service";
 
 export type Services = {
   sync: SyncService;
@@ -14,9 +14,9 @@ export type Services = {
   inventory: InventoryService;
 };
 
-export function createServices(dataSource: DataSource, limits: SyncLimits, logger: Logger): Services {
+export function createServices(dataSource: DataSource, limits: SyncLimits, logger: Logger, observeSync?: SyncObserver): Services {
   return {
-    sync: new SyncService(dataSource, limits, logger),
+    sync: new SyncService(dataSource, limits, logger, observeSync),
     products: new ProductService(dataSource),
     customers: new CustomerService(dataSource),
     sales: new SaleService(dataSource),

@@ -29,6 +29,9 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     HOST: "127.0.0.1",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     DATABASE_URL: process.env.TEST_DATABASE_URL,
+    // Every test talks from 127.0.0.1, often with one token: limits are on only where a test asks.
+    RATE_LIMIT_PER_TOKEN: "0",
+    RATE_LIMIT_PER_IP: "0",
     ...overrides,
   });
   const database = await openDatabase(

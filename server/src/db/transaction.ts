@@ -25,6 +25,17 @@ export function constraintOf(error: unknown): string | undefined {
 }
 
 /**
+ * The connection itself failed (server shut down, backend terminated, network gone): the
+ * transaction is lost as a whole, so the caller must not try to salvage parts of it.
+ */
+export function isConnectionError(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  if (state) return state.startsWith("08") || state === "57P01" || state === "57P02" || state === "57P03";
+  const message = String((error as { message?: unknown })?.message ?? "");
+  return /Connection terminated|ECONNREFUSED|ECONNRESET|Client has encountered a connection error|not queryable/i.test(message);
+}
+
+/**
  * The one place transactions are opened. Retries only on serialization failures and deadlocks,
  * always after the rollback, with a small jittered pause so the contenders do not collide again.
  */

@@ -13,6 +13,9 @@ import { type Authenticator, headerAuthenticator } from "./authenticator";
 import { httpStatusOf, toGraphQLError } from "./error-mapping";
 import { createApolloServer } from "./graphql";
 import { healthRoutes } from "./health";
+import type { Metrics } from "../observability/metrics";
+import { runInRequestScope } from "../observability/request-scope";
+import { syncRateLimits } from "./rate-limits";
 
 export type App = { express: Express; stopGraphQL(): Promise<void> };
 
@@ -21,6 +24,7 @@ export async function createApp(
   dataSource: DataSource,
   services: Services,
   logger: Logger,
+  metrics: Metrics,
   isDraining: () => boolean = () => false,
 ): Promise<App> {
   const authenticateRequest = headerAuthenticator(dataSource, config.jwtSecret);
@@ -43,12 +47,22 @@ export async function createApp(
       serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }) },
     }),
   );
+  app.use((req, _res, next) => runInRequestScope(String(req.id), next));
+  app.use((req, res, next) => {
+    const stop = metrics.httpSeconds.startTimer({ route: routeLabel(req.path), method: req.method });
+    res.once("finish", () => stop({ status: String(res.statusCode) }));
+    next();
+  });
   app.use(healthRoutes(dataSource, isDraining));
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 
   const json = express.json({ limit: config.maxBodyBytes, strict: false });
-  app.use("/api/pos/sync", json, syncRoute(services, authenticateRequest));
+  app.use("/api/pos/sync", ...syncRateLimits(config, "rest"), json, syncRoute(services, authenticateRequest));
   app.use(
     "/graphql",
+    ...syncRateLimits(config, "graphql"),
     json,
     expressMiddleware(apollo, {
       context: async ({ req }) => buildGraphQLContext(String(req.id), await optionalAuth(req, authenticateRequest), services),
@@ -59,6 +73,14 @@ export async function createApp(
   });
   app.use(errorHandler);
   return { express: app, stopGraphQL: () => apollo.stop() };
+}
+
+/** A fixed set of labels: unknown paths must not grow the metric's cardinality. */
+function routeLabel(path: string): string {
+  if (path.startsWith("/api/pos/sync")) return "/api/pos/sync";
+  if (path.startsWith("/graphql")) return "/graphql";
+  if (path === "/healthz" || path === "/readyz" || path === "/metrics") return path;
+  return "other";
 }
 
 /** GraphQL lets anonymous requests through (introspection in development); resolvers demand auth. */

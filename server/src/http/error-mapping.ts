@@ -10,6 +10,8 @@ const HTTP_STATUS: Record<DomainErrorCode, number> = {
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
 };
 
 export function httpStatusOf(error: unknown): number {
@@ -17,7 +19,14 @@ export function httpStatusOf(error: unknown): number {
 }
 
 /** Codes that describe the whole request, so a GraphQL response that carries no data gets the status too. */
-const REQUEST_LEVEL_CODES: ReadonlySet<string> = new Set(["UNAUTHENTICATED", "FORBIDDEN", "PAYLOAD_TOO_LARGE", "BAD_REQUEST"]);
+const REQUEST_LEVEL_CODES: ReadonlySet<string> = new Set([
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "PAYLOAD_TOO_LARGE",
+  "BAD_REQUEST",
+  "RATE_LIMITED",
+  "UNAVAILABLE",
+]);
 
 export function requestLevelStatusOf(code: unknown): number | undefined {
   return typeof code === "string" && REQUEST_LEVEL_CODES.has(code) ? HTTP_STATUS[code as DomainErrorCode] : undefined;

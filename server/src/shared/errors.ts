@@ -10,7 +10,9 @@ export type DomainErrorCode =
   | "BAD_USER_INPUT"
   | "NOT_FOUND"
   | "PAYLOAD_TOO_LARGE"
-  | "CONFLICT";
+  | "CONFLICT"
+  | "RATE_LIMITED"
+  | "UNAVAILABLE";
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
@@ -49,4 +51,9 @@ export class PayloadTooLargeError extends DomainError {
 }
 export class ConflictError extends DomainError {
   readonly code = "CONFLICT";
+}
+
+/** The database (or another dependency) is unreachable: nothing was recorded, retrying later is safe. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = "UNAVAILABLE";
 }

@@ -13,7 +13,6 @@ export function syncRoute(services: Services, authenticateRequest: Authenticator
       throw new BadRequestError('Body must be a JSON object { "sales": [...] }');
     }
     const result = await services.sync.syncOfflineSales(auth, (body as { sales: unknown }).sales);
-    req.log.info({ shopId: auth.shopId, ...result.counts }, "offline sales synced");
     res.json({
       synced: result.synced.map(({ clientTempId, serverId, orderId, status, warnings }) => ({ clientTempId, serverId, orderId, status, warnings })),
       errors: result.errors.map(({ clientTempId, error }) => ({ clientTempId, error })),

@@ -1,14 +1,17 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { type RequestContext, requirePermission } from "../auth/request-context";
-import { inTransaction } from "../db/transaction";
-import { BadRequestError, PayloadTooLargeError } from "../shared/errors";
+import { inTransaction, isConnectionError } from "../db/transaction";
+import { BadRequestError, PayloadTooLargeError, ServiceUnavailableError } from "../shared/errors";
 import { clientTempIdOf, parseOfflineSale } from "./offline-sale.schema";
 import { type PreparedSale, prepareSale } from "./prepared-sale";
 import { reusedIdMessage, writeSales } from "./sale-writer";
 import type { SaleOutcome, SyncCounts, SyncResult } from "./sync.types";
 
 export type SyncLimits = { maxSalesPerRequest: number };
+
+/** Told about every batch that was written, for metrics; knows nothing of transports. */
+export type SyncObserver = (counts: SyncCounts, seconds: number) => void;
 
 const INTERNAL_SALE_ERROR = "The server could not record this sale; it was not saved. Retry later.";
 
@@ -17,16 +20,20 @@ const INTERNAL_SALE_ERROR = "The server could not record this sale; it was not s
  * valid ones set-based in one transaction. If that transaction fails for a reason other than a
  * retryable conflict (which the transaction helper already retried), each sale is written alone
  * in its own transaction, so one unexpected failure never takes its neighbours down with it.
+ * A lost database connection is different: the whole transaction is gone, nothing was recorded,
+ * and the caller is told to retry (503) instead of grinding through the batch sale by sale.
  */
 export class SyncService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly limits: SyncLimits,
     private readonly logger: Logger,
+    private readonly observe: SyncObserver = () => undefined,
   ) {}
 
   async syncOfflineSales(ctx: RequestContext, rawSales: unknown): Promise<SyncResult & { counts: SyncCounts }> {
     requirePermission(ctx, "sales:create");
+    const started = process.hrtime.bigint();
     if (!Array.isArray(rawSales)) throw new BadRequestError("sales must be an array");
     if (rawSales.length > this.limits.maxSalesPerRequest) {
       throw new PayloadTooLargeError(
@@ -62,7 +69,11 @@ export class SyncService {
       const firstIndex = firstByTempId.get(sale.clientTempId)!;
       outcomes[index] = answerInBatchDuplicate(sale, prepared[firstIndex], outcomes[firstIndex]);
     }
-    return summarise(outcomes);
+    const result = summarise(outcomes);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.observe(result.counts, seconds);
+    this.logger.info({ shopId: ctx.shopId, ...result.counts, ms: Math.round(seconds * 1000) }, "sync batch");
+    return result;
   }
 
   private async write(ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
@@ -70,6 +81,10 @@ export class SyncService {
     try {
       return await inTransaction(this.dataSource, (tx) => writeSales(tx, ctx, sales));
     } catch (error) {
+      if (isConnectionError(error)) {
+        this.logger.error({ err: error, shopId: ctx.shopId }, "database connection lost during sync");
+        throw new ServiceUnavailableError("The database is unavailable; nothing of this batch was recorded. Retry later.");
+      }
       if (sales.length === 1) return [this.failed(ctx, sales[0], error)];
       this.logger.warn({ err: error, shopId: ctx.shopId, sales: sales.length }, "set-based sync failed; writing sales one by one");
       const outcomes: SaleOutcome[] = [];
@@ -77,6 +92,7 @@ export class SyncService {
         try {
           outcomes.push(...(await inTransaction(this.dataSource, (tx) => writeSales(tx, ctx, [sale]))));
         } catch (saleError) {
+          if (isConnectionError(saleError)) throw new ServiceUnavailableError("The database is unavailable; retry later.");
           outcomes.push(this.failed(ctx, sale, saleError));
         }
       }

@@ -1,0 +1,49 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/**
+ * Prometheus metrics of one server instance (its own registry, so several servers in one process,
+ * as in tests, never collide). Sale outcomes are counted by the sync service's observer; HTTP
+ * latency by the app; pool usage is read from the pg pool at scrape time.
+ */
+export type Metrics = {
+  registry: Registry;
+  syncSales: Counter<"status">;
+  syncBatchSeconds: Histogram<never>;
+  httpSeconds: Histogram<"route" | "method" | "status">;
+};
+
+export type PoolStats = () => { total: number; idle: number; waiting: number; max: number };
+
+export function createMetrics(poolStats: PoolStats): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "possync_" });
+  const metrics: Metrics = {
+    registry,
+    syncSales: new Counter({
+      name: "possync_sync_sales_total",
+      help: "Sales in sync requests by result: created, existing or rejected",
+      labelNames: ["status"],
+      registers: [registry],
+    }),
+    syncBatchSeconds: new Histogram({
+      name: "possync_sync_batch_seconds",
+      help: "Sync requests that reached the database (either transport): time to validate and write the batch",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    httpSeconds: new Histogram({
+      name: "possync_http_request_duration_seconds",
+      help: "HTTP request latency by route",
+      labelNames: ["route", "method", "status"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+  };
+  const pool = (name: string, help: string, pick: (s: ReturnType<PoolStats>) => number) =>
+    new Gauge({ name, help, registers: [registry], collect() { this.set(pick(poolStats())); } });
+  pool("possync_db_pool_connections", "Open database connections", (s) => s.total);
+  pool("possync_db_pool_idle", "Idle database connections", (s) => s.idle);
+  pool("possync_db_pool_waiting", "Queries waiting for a database connection", (s) => s.waiting);
+  pool("possync_db_pool_max", "Configured maximum database connections", (s) => s.max);
+  return metrics;
+}
