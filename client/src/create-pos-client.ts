@@ -7,7 +7,7 @@ import { restorePersistedCache } from "./cache/persisted-cache";
 import { Outbox } from "./outbox/outbox";
 import { type OutboxRecord, type PendingRecord, isUnsynced, toPending } from "./outbox/outbox-record";
 import { type SaleInput, buildOfflineSale } from "./record-sale";
-import { type PosSyncStatus, type StatusListener, StatusStore, countRecords } from "./status";
+import { type PosSyncStatus, type StatusListener, StatusStore } from "./status";
 import type { KeyValueStorage } from "./storage/storage";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "./sync/backoff";
 import { type LockManagerLike, createLocks } from "./sync/locks";
@@ -89,7 +89,7 @@ export function createPosClient(options: PosClientOptions): PosClient {
   let recordTimer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
 
-  const refreshCounts = () => status.update(countRecords(outbox.all()));
+  const refreshCounts = () => status.update(outbox.counts());
   const onRecordsChanged = (records: OutboxRecord[], synced: Parameters<CacheSync["reconcile"]>[0]) => {
     if (synced.length) cacheSync.reconcile(synced);
     const rest = records.filter((r) => r.state !== "synced");

@@ -1,5 +1,3 @@
-import type { OutboxRecord } from "./outbox/outbox-record";
-import { assertNever } from "./outbox/outbox-record";
 
 /** What the till shows about its connection and queue. */
 export type PosSyncStatus = {
@@ -24,27 +22,6 @@ export type PosSyncStatus = {
 };
 
 export type StatusListener = (status: PosSyncStatus) => void;
-
-export function countRecords(records: readonly OutboxRecord[]): Pick<PosSyncStatus, "pending" | "synced" | "failed"> {
-  const counts = { pending: 0, synced: 0, failed: 0 };
-  for (const record of records) {
-    switch (record.state) {
-      case "pending":
-      case "syncing":
-        counts.pending++;
-        break;
-      case "synced":
-        counts.synced++;
-        break;
-      case "failed":
-        counts.failed++;
-        break;
-      default:
-        assertNever(record);
-    }
-  }
-  return counts;
-}
 
 /** Holds the status and tells listeners about each change (a listener's throw does not stop the others). */
 export class StatusStore {

@@ -1,5 +1,5 @@
 import type { KeyValueStorage } from "../storage/storage";
-import type { OutboxRecord } from "./outbox-record";
+import { type OutboxCounts, type OutboxRecord, countRecords } from "./outbox-record";
 
 type Head = { version: 1; firstPage: number };
 
@@ -14,6 +14,7 @@ export class OutboxPages {
   private readonly mirror = new Map<number, OutboxRecord[]>();
   private readonly pageById = new Map<string, number>();
   private readonly bytes = new Map<number, number>();
+  private readonly counts = new Map<number, OutboxCounts>();
   private readonly encoder = new TextEncoder();
   private firstPage = 0;
   private lastPage = -1;
@@ -34,6 +35,7 @@ export class OutboxPages {
     this.mirror.clear();
     this.pageById.clear();
     this.bytes.clear();
+    this.counts.clear();
     this.firstPage = head.firstPage;
     this.lastPage = head.firstPage - 1;
     await this.readForward(head.firstPage);
@@ -81,6 +83,7 @@ export class OutboxPages {
       await this.storage.removeItem(this.keyOf(page));
       this.mirror.delete(page);
       this.bytes.delete(page);
+      this.counts.delete(page);
     }
     this.firstPage = first;
   }
@@ -94,6 +97,17 @@ export class OutboxPages {
   find(clientTempId: string): OutboxRecord | undefined {
     const page = this.pageById.get(clientTempId);
     return page === undefined ? undefined : this.mirror.get(page)?.find((r) => r.clientTempId === clientTempId);
+  }
+
+  /** Records per state, summed over pages (kept per page, so no full scan per change). */
+  tally(): OutboxCounts {
+    const total = { pending: 0, synced: 0, failed: 0 };
+    for (const c of this.counts.values()) {
+      total.pending += c.pending;
+      total.synced += c.synced;
+      total.failed += c.failed;
+    }
+    return total;
   }
 
   byteSize(): number {
@@ -115,6 +129,7 @@ export class OutboxPages {
     for (const record of records) this.pageById.set(record.clientTempId, page);
     this.mirror.set(page, records);
     this.bytes.set(page, this.encoder.encode(json).length);
+    this.counts.set(page, countRecords(records));
     if (page > this.lastPage) this.lastPage = page;
   }
 

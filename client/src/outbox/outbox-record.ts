@@ -75,6 +75,30 @@ export function toPending(record: OutboxRecord): PendingRecord {
   return { seq, clientTempId, sale, attempts, state: "pending", synced: false };
 }
 
+/** `pending` counts `syncing` too: both are "not on the server yet, not rejected". */
+export type OutboxCounts = { pending: number; synced: number; failed: number };
+
+export function countRecords(records: readonly OutboxRecord[]): OutboxCounts {
+  const counts = { pending: 0, synced: 0, failed: 0 };
+  for (const record of records) {
+    switch (record.state) {
+      case "pending":
+      case "syncing":
+        counts.pending++;
+        break;
+      case "synced":
+        counts.synced++;
+        break;
+      case "failed":
+        counts.failed++;
+        break;
+      default:
+        assertNever(record);
+    }
+  }
+  return counts;
+}
+
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

@@ -1,6 +1,6 @@
 import type { KeyValueStorage } from "../storage/storage";
 import type { Locks } from "../sync/locks";
-import type { OfflineSale, OutboxRecord, PendingRecord } from "./outbox-record";
+import type { OfflineSale, OutboxCounts, OutboxRecord, PendingRecord } from "./outbox-record";
 import { OutboxPages } from "./outbox-pages";
 
 /**
@@ -76,6 +76,10 @@ export class Outbox {
 
   get(clientTempId: string): OutboxRecord | undefined {
     return this.pages.find(clientTempId);
+  }
+
+  counts(): OutboxCounts {
+    return this.pages.tally();
   }
 
   /** Bytes the outbox occupies in storage (its pages as stored, UTF-8). */

@@ -1,0 +1,91 @@
+import { createPosClient, MemoryStorage, type OfflineSale } from "../../client/src";
+import type { SendOutcome } from "../../client/src/sync/sync-transport";
+
+/** The engine alone, against a scripted transport: no server, exact control of each answer. */
+function clientWith(answer: (sales: OfflineSale[], call: number) => SendOutcome | Promise<SendOutcome>) {
+  const sent: string[][] = [];
+  const client = createPosClient({
+    uri: "http://127.0.0.1:9/graphql",
+    shopId: "00000000-0000-4000-8000-000000000001",
+    getToken: () => "token",
+    storage: new MemoryStorage(),
+    syncIntervalMs: 0,
+    syncOnStart: false,
+    syncAfterRecordMs: false,
+    networkEvents: false,
+    locks: null,
+    backoff: { initialMs: 10, maxMs: 20, jitter: false },
+    transport: () => async (sales) => {
+      sent.push(sales.map((s) => s.clientTempId));
+      return answer(sales, sent.length);
+    },
+  });
+  return { client, sent };
+}
+
+const ok = (sales: OfflineSale[]): SendOutcome => ({
+  kind: "answered",
+  answer: { synced: sales.map((s, i) => ({ clientTempId: s.clientTempId, serverId: `srv-${s.clientTempId}`, orderId: `ORD-${i}`, status: "CREATED", warnings: [] })), errors: [] },
+});
+
+const line = { productId: "p1", quantity: 1, price: 2 };
+
+describe("the sync engine", () => {
+  it("honours a 503's Retry-After, then retries on its own", async () => {
+    const { client, sent } = clientWith((sales, call) =>
+      call === 1 ? { kind: "failed", facts: { status: 503, retryAfter: "1", codes: [], message: "maintenance" } } : ok(sales),
+    );
+    const { clientTempId } = await client.recordSale({ items: [line] });
+    const report = await client.sync();
+    expect(report).toEqual({ kind: "retrying", error: "maintenance", retryInMs: 1000 });
+    expect(client.status()).toMatchObject({ online: true, lastError: "maintenance", nextRetryAt: expect.any(String) });
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(sent).toEqual([[clientTempId], [clientTempId]]);
+    expect(client.outboxRecords()[0]).toMatchObject({ state: "synced", orderId: "ORD-0" });
+    await client.dispose();
+  });
+
+  it("splits a batch the server refuses as a whole until the bad sale fails alone", async () => {
+    let bad = "";
+    const { client, sent } = clientWith((sales) =>
+      sales.some((s) => s.clientTempId === bad) ? { kind: "failed", facts: { status: 400, codes: ["BAD_USER_INPUT"], message: "quantity: Int cannot represent 1.5" } } : ok(sales),
+    );
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await client.recordSale({ items: [line] })).clientTempId);
+    bad = ids[5];
+    expect(await client.sync()).toEqual({ kind: "done", synced: 7, failed: 1 });
+    expect(client.pendingSales()).toEqual([expect.objectContaining({ clientTempId: bad, state: "failed", syncError: "quantity: Int cannot represent 1.5" })]);
+    expect(sent.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(8)));
+    await client.dispose();
+  });
+
+  it("sends in recorded order, in batches of batchSize, one sync at a time", async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const { client, sent } = clientWith(async (sales) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return ok(sales);
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 250; i++) ids.push((await client.recordSale({ items: [line] })).clientTempId);
+    const [a, b] = await Promise.all([client.sync(), client.sync()]);
+    expect(a).toEqual(b);
+    expect(maxInFlight).toBe(1);
+    expect(sent.map((batch) => batch.length)).toEqual([100, 100, 50]);
+    expect(sent.flat()).toEqual(ids);
+    await client.dispose();
+  });
+
+  it("backs off after network errors and counts the attempts on each sale", async () => {
+    const { client } = clientWith(() => ({ kind: "failed", facts: { codes: [], message: "fetch failed" } }));
+    await client.recordSale({ items: [line] });
+    const first = await client.sync();
+    expect(first).toMatchObject({ kind: "retrying", retryInMs: 10 });
+    expect(client.status().online).toBe(false);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(client.pendingSales()[0].attempts).toBeGreaterThanOrEqual(2);
+    await client.dispose();
+  });
+});
