@@ -49,8 +49,14 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
   const close = () => {
     closing ??= (async () => {
       draining = true;
+      // close() waits for every connection; a keep-alive socket that finishes its in-flight
+      // request becomes idle afterwards, so idle sockets are swept until the last one is gone.
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       await app.stopGraphQL();

@@ -1,4 +1,5 @@
 import { countRows, ledgerSum, stockOf } from "../support/database";
+import { lockProduct } from "../support/locks";
 import { saleOf } from "../support/sales";
 import { type TestServer, startTestServer } from "../support/test-server";
 import { TRANSPORTS, authHeaders } from "../support/transports";
@@ -50,5 +51,24 @@ describe.each(TRANSPORTS)("concurrent syncs over $name", (transport) => {
     );
     expect(answers.every((a) => a.synced[0]?.status === "created")).toBe(true);
     expect(await stockOf(t.dataSource, shop.shopId, p.id)).toBe(p.stock - 90);
+  });
+
+  it("answers a retry that overlaps the still-running original with the original's ids and writes each sale once", async () => {
+    const shop = await t.seed();
+    const headers = authHeaders(shop.tokens.cashier, shop.shopId);
+    const batch = Array.from({ length: 300 }, () => saleOf(shop));
+    // On PostgreSQL the original is held mid-transaction by a row lock until the retry has arrived.
+    const url = process.env.TEST_DATABASE_URL;
+    const lock = url ? await lockProduct(url, shop.shopId, shop.products[0].id) : undefined;
+    const original = transport.sync(t.url, headers, batch);
+    if (lock) await lock.waitForBlockedBackend();
+    else await new Promise((r) => setTimeout(r, 5));
+    const retry = transport.sync(t.url, headers, batch);
+    await new Promise((r) => setTimeout(r, 100));
+    await lock?.release();
+    const [a, b] = await Promise.all([original, retry]);
+    expect(a.synced.map((s) => s.status)).toEqual(batch.map(() => "created"));
+    expect(b.synced).toEqual(a.synced.map((s) => ({ ...s, status: "existing" })));
+    expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(300);
   });
 });
