@@ -1,0 +1,117 @@
+import autocannon from "autocannon";
+import { type BenchSale, type BenchShop, makeSales } from "./workload";
+
+export type TransportName = "rest" | "graphql";
+
+const SYNC_MUTATION = `mutation Sync($sales: [OfflineSaleInput!]!) {
+  syncOfflineSales(sales: $sales) { synced { clientTempId serverId orderId status warnings } errors { clientTempId error } }
+}`;
+
+type Counts = { created: number; existing: number; errors: number };
+
+/** A request body, serialised before the clock starts so the client's own work is not measured. */
+export type PreparedRequest = { transport: TransportName; body: string; sales: number };
+
+export function prepareRequest(transport: TransportName, sales: BenchSale[]): PreparedRequest {
+  const body = transport === "rest" ? JSON.stringify({ sales }) : JSON.stringify({ query: SYNC_MUTATION, variables: { sales } });
+  return { transport, body, sales: sales.length };
+}
+
+export function headersOf(shop: BenchShop): Record<string, string> {
+  return { "content-type": "application/json", authorization: `Bearer ${shop.token}`, "x-shop-id": shop.shopId };
+}
+
+export async function send(baseUrl: string, shop: BenchShop, request: PreparedRequest): Promise<Counts> {
+  const path = request.transport === "rest" ? "/api/pos/sync" : "/graphql";
+  const res = await fetch(`${baseUrl}${path}`, { method: "POST", headers: headersOf(shop), body: request.body });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${request.transport} answered ${res.status}: ${text.slice(0, 300)}`);
+  const parsed = JSON.parse(text) as {
+    synced?: { status: string }[];
+    errors?: unknown[];
+    data?: { syncOfflineSales: { synced: { status: string }[]; errors: unknown[] } };
+  };
+  const result = request.transport === "rest" ? parsed : parsed.data?.syncOfflineSales;
+  if (!result?.synced || !result.errors) throw new Error(`${request.transport} answered without a result: ${text.slice(0, 300)}`);
+  const created = result.synced.filter((s) => s.status.toLowerCase() === "created").length;
+  return { created, existing: result.synced.length - created, errors: result.errors.length };
+}
+
+/**
+ * Sends the requests with `concurrency` tills, each one request at a time; returns sales/s and
+ * the outcome counts (the caller checks they are what the batch should have produced).
+ */
+export async function throughput(
+  baseUrl: string,
+  shop: BenchShop,
+  requests: PreparedRequest[],
+  concurrency = 1,
+): Promise<{ salesPerSecond: number; counts: Counts; seconds: number }> {
+  const counts: Counts = { created: 0, existing: 0, errors: 0 };
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests.length) {
+        const c = await send(baseUrl, shop, requests[next++]);
+        counts.created += c.created;
+        counts.existing += c.existing;
+        counts.errors += c.errors;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const sales = requests.reduce((n, r) => n + r.sales, 0);
+  return { salesPerSecond: sales / seconds, counts, seconds };
+}
+
+export type LatencyResult = {
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  requestsPerSecond: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+};
+
+/** One new sale per request from `connections` tills at once, for `seconds`, over REST. */
+export async function oneSaleLatency(baseUrl: string, shop: BenchShop, connections: number, seconds: number): Promise<LatencyResult> {
+  const pool = makeSales(shop, 40_000).map((s) => JSON.stringify({ sales: [s] }));
+  let next = 0;
+  const times: number[] = [];
+  let finish!: (value: autocannon.Result) => void;
+  let fail!: (error: unknown) => void;
+  const done = new Promise<autocannon.Result>((res, rej) => ((finish = res), (fail = rej)));
+  const instance = autocannon({
+    url: baseUrl,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: "POST",
+        path: "/api/pos/sync",
+        headers: headersOf(shop),
+        setupRequest: (req) => ({ ...req, body: pool[next++ % pool.length] }),
+      },
+    ],
+  }, (error, result) => (error ? fail(error) : finish(result)));
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
+  const result = await done;
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN;
+  if (next > pool.length) throw new Error("latency run reused sales; enlarge the pool");
+  return {
+    requests: times.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: times[times.length - 1] ?? NaN,
+    requestsPerSecond: result.requests.average,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
