@@ -45,7 +45,7 @@ describe.each(TRANSPORTS)("hostile input over %s", (transport) => {
         const answer = await send(text, asWholeBody ? text : undefined);
         if (answer.status === 200) for (const e of answer.errors) expect(e.error).toMatch(/^(Invalid sale: (sale|clientTempId|items|totalAmount|customerId|createdAt)|Product .* not found)/);
       }),
-      runs(40),
+      runs(30),
     );
   });
 
@@ -70,7 +70,7 @@ describe.each(TRANSPORTS)("hostile input over %s", (transport) => {
           expect(badError.error).toContain(path === "" ? "sale" : path);
         }
       }),
-      runs(60),
+      runs(45),
     );
   });
 
@@ -94,7 +94,7 @@ describe.each(TRANSPORTS)("hostile input over %s", (transport) => {
           expect(answer.synced.map((s) => [s.clientTempId, s.status.toLowerCase()])).toEqual([[sale.clientTempId, "created"]]);
         }
       }),
-      runs(40),
+      runs(30),
     );
   });
 
