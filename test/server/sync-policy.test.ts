@@ -191,6 +191,18 @@ describe.each(TRANSPORTS)("sync policy over $name", (transport) => {
     expect(row.review_reasons).toEqual([expect.stringContaining("differs from the sum of the lines")]);
   });
 
+  it.each([
+    ["a day ahead", new Date(Date.now() + 2 * 86_400_000).toISOString()],
+    ["before 2000 (a reset clock)", "1970-01-01T00:00:00Z"],
+  ])("records a sale whose createdAt is %s and flags it for review", async (_label, createdAt) => {
+    const { shop, sync } = await setup();
+    const sale = saleOf(shop, { createdAt });
+    const answer = await sync([sale]);
+    expect(answer.synced[0]).toMatchObject({ status: "created", warnings: [expect.stringContaining("the till's clock may be wrong")] });
+    const [row] = await saleRowsFor(t.dataSource, shop.shopId, sale.clientTempId);
+    expect(row.needs_review).toBe(true);
+  });
+
   it("does not flag a total within a cent of its lines, rounding each discounted line to the cent", async () => {
     const { shop, sync } = await setup();
     const p = shop.products[0];

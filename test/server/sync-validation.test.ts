@@ -55,6 +55,7 @@ const CASES: Case[] = [
   { rule: "createdAt must be a date-time", mutate: (s) => ({ ...s, createdAt: "yesterday" }), field: "createdAt must be an ISO-8601 instant" },
   { rule: "createdAt must carry a time zone", mutate: (s) => ({ ...s, createdAt: "2024-01-15T10:30:00" }), field: "createdAt must be an ISO-8601 instant" },
   { rule: "createdAt must be a real date", mutate: (s) => ({ ...s, createdAt: "2024-13-45T10:30:00Z" }), field: "createdAt must be an ISO-8601 instant" },
+  { rule: "createdAt must be storable", mutate: (s) => ({ ...s, createdAt: "0000-01-01T00:00:00Z" }), field: "createdAt must be between 0001-01-01 and 9999-12-31" },
   {
     rule: "items are required",
     mutate: ({ items: _items, ...rest }) => rest,

@@ -16,6 +16,7 @@ import { healthRoutes } from "./health";
 import type { Metrics } from "../observability/metrics";
 import { runInRequestScope } from "../observability/request-scope";
 import { syncRateLimits } from "./rate-limits";
+import { webApp } from "./web-app";
 
 export type App = { express: Express; stopGraphQL(): Promise<void> };
 
@@ -68,6 +69,7 @@ export async function createApp(
       context: async ({ req }) => buildGraphQLContext(String(req.id), await optionalAuth(req, authenticateRequest), services),
     }),
   );
+  app.use(webApp());
   app.use((_req, res) => {
     res.status(404).json({ error: "Not found" });
   });
@@ -94,25 +96,25 @@ async function optionalAuth(req: express.Request, authenticateRequest: Authentic
   }
 }
 
-/** The REST edge: domain errors to their status, body-parser errors to 400/413, the rest to a bare 500. */
+/**
+ * The HTTP edge: domain errors to their status, body-parser errors to 400/413, the rest to a bare
+ * 500. Errors on /graphql (a body the parser refused before Apollo saw it) keep the GraphQL shape.
+ */
 const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  const bodyError = error as { type?: string; status?: number };
-  if (bodyError.type === "entity.too.large") {
-    res.status(413).json({ error: "Request body too large", code: "PAYLOAD_TOO_LARGE" });
-    return;
-  }
-  if (bodyError.type === "entity.parse.failed") {
-    res.status(400).json({ error: "Request body is not valid JSON", code: "BAD_REQUEST" });
-    return;
-  }
-  if (typeof bodyError.status === "number" && bodyError.status >= 400 && bodyError.status < 500) {
-    res.status(bodyError.status).json({ error: "Malformed request body", code: "BAD_REQUEST" });
-    return;
-  }
-  if (error instanceof DomainError) {
-    res.status(httpStatusOf(error)).json({ error: error.message, code: error.code });
-    return;
-  }
-  req.log.error({ err: error }, "unhandled error");
-  res.status(500).json({ error: "Internal server error", code: "INTERNAL_SERVER_ERROR" });
+  const [status, message, code] = describeError(error);
+  if (status === 500) req.log.error({ err: error }, "unhandled error");
+  res.status(status);
+  if (req.baseUrl === "/graphql") res.json({ errors: [{ message, extensions: { code } }] });
+  else res.json({ error: message, code });
 };
+
+function describeError(error: unknown): [status: number, message: string, code: string] {
+  const bodyError = error as { type?: string; status?: number };
+  if (bodyError.type === "entity.too.large") return [413, "Request body too large", "PAYLOAD_TOO_LARGE"];
+  if (bodyError.type === "entity.parse.failed") return [400, "Request body is not valid JSON", "BAD_REQUEST"];
+  if (typeof bodyError.status === "number" && bodyError.status >= 400 && bodyError.status < 500) {
+    return [bodyError.status, "Malformed request body", "BAD_REQUEST"];
+  }
+  if (error instanceof DomainError) return [httpStatusOf(error), error.message, error.code];
+  return [500, "Internal server error", "INTERNAL_SERVER_ERROR"];
+}

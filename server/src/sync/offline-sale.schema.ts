@@ -11,6 +11,8 @@ export const MAX_QUANTITY = 100_000;
 export const MAX_PRICE = 10_000_000;
 export const MAX_TOTAL = 10_000_000_000;
 
+const EARLIEST_STORABLE = Date.parse("0001-01-01T00:00:00Z");
+const LATEST_STORABLE = Date.parse("9999-12-31T23:59:59.999Z");
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
 const money = (max: number) =>
@@ -49,6 +51,11 @@ export const offlineSaleSchema = z.object({
     .max(40)
     .refine((s) => ISO_INSTANT.test(s) && !Number.isNaN(Date.parse(s)), {
       error: "must be an ISO-8601 instant with a time zone, e.g. 2024-01-15T10:30:00Z",
+      abort: true,
+    })
+    // What PostgreSQL can store; a till with a wrong clock is flagged for review, not refused.
+    .refine((s) => Date.parse(s) >= EARLIEST_STORABLE && Date.parse(s) <= LATEST_STORABLE, {
+      error: "must be between 0001-01-01 and 9999-12-31 (UTC)",
     }),
 });
 

@@ -26,6 +26,9 @@ export type PreparedSale = {
 
 /** A client's total may differ from the lines by a rounding cent; beyond that a person must look. */
 const TOTAL_TOLERANCE_CENTS = 1;
+/** A till's clock may run ahead a little; a day ahead (or a date before 2000) means it is wrong. */
+const CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+const PLAUSIBLE_SINCE = Date.parse("2000-01-01T00:00:00Z");
 
 export function prepareSale(sale: OfflineSalePayload): PreparedSale {
   const items = sale.items.map((item): PreparedItem => {
@@ -48,8 +51,12 @@ export function prepareSale(sale: OfflineSalePayload): PreparedSale {
       `totalAmount ${formatCents(totalCents)} differs from the sum of the lines ${formatCents(linesCents)}`,
     );
   }
+  const soldAtMs = Date.parse(sale.createdAt);
+  if (soldAtMs > Date.now() + CLOCK_SKEW_MS || soldAtMs < PLAUSIBLE_SINCE) {
+    reviewReasons.push(`createdAt ${sale.createdAt} is implausible; the till's clock may be wrong`);
+  }
   const customerId = sale.customerId ? sale.customerId.toLowerCase() : null;
-  const soldAt = new Date(sale.createdAt).toISOString();
+  const soldAt = new Date(soldAtMs).toISOString();
   const clientTempId = sale.clientTempId.toLowerCase();
   return {
     clientTempId,
