@@ -11,6 +11,8 @@ export type BenchConfig = {
   cpuProfileDir: string | undefined;
   /** Where the report is written, relative to the repository root. */
   reportPath: string;
+  /** A smoke run with small volumes (figures not meaningful); does not write the report. */
+  quick: boolean;
 };
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -21,5 +23,6 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     keepDatabase: env.BENCH_KEEP_DATABASE === "1",
     cpuProfileDir: env.BENCH_CPU_PROFILE_DIR || undefined,
     reportPath: env.BENCH_REPORT || "docs/benchmarks.md",
+    quick: env.BENCH_QUICK === "1",
   };
 }

@@ -77,9 +77,13 @@ export type LatencyResult = {
   timeouts: number;
 };
 
-/** One new sale per request from `connections` tills at once, for `seconds`, over REST. */
-export async function oneSaleLatency(baseUrl: string, shop: BenchShop, connections: number, seconds: number): Promise<LatencyResult> {
-  const pool = makeSales(shop, 40_000).map((s) => JSON.stringify({ sales: [s] }));
+/**
+ * One new sale per request from `connections` tills at once, for `seconds`, over REST. The tills
+ * take turns over `shops` (one shop: every till shares a shop and user; many: one shop each).
+ */
+export async function oneSaleLatency(baseUrl: string, shops: BenchShop[], connections: number, seconds: number): Promise<LatencyResult> {
+  const pools = shops.map((shop) => ({ headers: headersOf(shop), bodies: makeSales(shop, Math.ceil(40_000 / shops.length)).map((s) => JSON.stringify({ sales: [s] })) }));
+  const capacity = pools.reduce((n, p) => n + p.bodies.length, 0);
   let next = 0;
   const times: number[] = [];
   let finish!: (value: autocannon.Result) => void;
@@ -93,8 +97,11 @@ export async function oneSaleLatency(baseUrl: string, shop: BenchShop, connectio
       {
         method: "POST",
         path: "/api/pos/sync",
-        headers: headersOf(shop),
-        setupRequest: (req) => ({ ...req, body: pool[next++ % pool.length] }),
+        setupRequest: (req) => {
+          const n = next++;
+          const pool = pools[n % pools.length];
+          return { ...req, headers: pool.headers, body: pool.bodies[Math.floor(n / pools.length) % pool.bodies.length] };
+        },
       },
     ],
   }, (error, result) => (error ? fail(error) : finish(result)));
@@ -102,7 +109,7 @@ export async function oneSaleLatency(baseUrl: string, shop: BenchShop, connectio
   const result = await done;
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN;
-  if (next > pool.length) throw new Error("latency run reused sales; enlarge the pool");
+  if (next > capacity) throw new Error("latency run reused sales; enlarge the pool");
   return {
     requests: times.length,
     p50: at(0.5),

@@ -18,8 +18,8 @@ import { startServerProcess } from "./server-process";
 import { type BenchShop, type RawSaleRows, batchesOf, makeSales, rawRowsOf, seedBenchShop } from "./workload";
 
 const BATCH_SIZES = [100, 500, 1000] as const;
-const SALES_PER_MEASURE = 5_000;
-const ROUNDS = 2;
+let SALES_PER_MEASURE = 5_000;
+let ROUNDS = 2;
 const TRANSPORTS: TransportName[] = ["rest", "graphql"];
 const WARMUP_BATCHES = 2;
 const TARGET_RATIO_AT_500 = 0.6;
@@ -27,8 +27,8 @@ const TARGET_REPLAY = 20_000;
 const TARGET_P99_MS = 25;
 const TARGET_RSS_MB = 300;
 const LATENCY_CONNECTIONS = 32;
-const LATENCY_SECONDS = 10;
-const MEMORY_SALES = 100_000;
+let LATENCY_SECONDS = 10;
+let MEMORY_SALES = 100_000;
 const MEMORY_TILLS = 4;
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -116,16 +116,16 @@ async function measureReplay(url: string, shop: BenchShop, synced: PreparedReque
   log(`replay: ${fmt.rate(run.salesPerSecond)}`);
 }
 
-async function measureLatency(url: string, shop: BenchShop): Promise<void> {
-  const r = await oneSaleLatency(url, shop, LATENCY_CONNECTIONS, LATENCY_SECONDS);
+async function measureLatency(url: string, shops: BenchShop[], label: string): Promise<void> {
+  const r = await oneSaleLatency(url, shops, LATENCY_CONNECTIONS, LATENCY_SECONDS);
   const clean = r.non2xx === 0 && r.errors === 0 && r.timeouts === 0;
   rows.push({
-    figure: `One-sale sync, ${LATENCY_CONNECTIONS} concurrent tills (REST, autocannon ${LATENCY_SECONDS} s)`,
+    figure: `One-sale sync, ${LATENCY_CONNECTIONS} concurrent tills, ${label} (REST, autocannon ${LATENCY_SECONDS} s)`,
     value: `p50 ${fmt.ms(r.p50)}, p95 ${fmt.ms(r.p95)}, p99 ${fmt.ms(r.p99)}; ${Math.round(r.requestsPerSecond)} req/s, ${r.non2xx + r.errors + r.timeouts} errors`,
     target: `p99 < ${TARGET_P99_MS} ms, no errors`,
     met: r.p99 < TARGET_P99_MS && clean,
   });
-  log(`latency: ${JSON.stringify(r)}`);
+  log(`latency, ${label}: ${JSON.stringify(r)}`);
 }
 
 async function measureMemory(server: Awaited<ReturnType<typeof startServerProcess>>, shop: BenchShop): Promise<void> {
@@ -146,6 +146,7 @@ async function measureMemory(server: Awaited<ReturnType<typeof startServerProces
 }
 
 async function measureEmbedded(secret: string, rawAt500: number): Promise<void> {
+  log("embedded PGlite: starting");
   const config = loadConfig({ NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", JWT_SECRET: secret, LOG_LEVEL: "warn", SEED_DEMO: "never" });
   const database = await openDatabase({ kind: "embedded", dataDir: "memory" });
   const server = await startServer(config, createLogger(config.logLevel), database);
@@ -177,6 +178,8 @@ async function verdict(database: Database, label: string): Promise<void> {
 
 async function main(): Promise<void> {
   const bench = loadBenchConfig();
+  if (bench.quick) [SALES_PER_MEASURE, ROUNDS, LATENCY_SECONDS, MEMORY_SALES] = [1_000, 1, 3, 5_000];
+  process.on("beforeExit", () => log("event loop emptied before the benchmark finished"));
   const fresh = await createFreshDatabase(bench.adminUrl);
   log(`fresh database ${fresh.name}`);
   const secret = randomBytes(24).toString("hex");
@@ -202,7 +205,10 @@ async function main(): Promise<void> {
       const figures = await measureBatches(server.url, client, rawShop, shop).finally(() => client.end());
       rawAt500 = figures.raw.get(500)!;
       await measureReplay(server.url, shop, figures.synced, figures.rawReplay);
-      await measureLatency(server.url, await seedBenchShop(admin.dataSource, secret));
+      await measureLatency(server.url, [await seedBenchShop(admin.dataSource, secret)], "one shop");
+      const shops: BenchShop[] = [];
+      for (let i = 0; i < LATENCY_CONNECTIONS; i++) shops.push(await seedBenchShop(admin.dataSource, secret, 100));
+      await measureLatency(server.url, shops, "a shop each");
       await measureMemory(server, await seedBenchShop(admin.dataSource, secret));
       await server.stop();
       await verdict(admin, `PostgreSQL (${fresh.name})`);
@@ -214,9 +220,11 @@ async function main(): Promise<void> {
     const report = textTable(rows, machine);
     process.stdout.write(`\n${report}\n\n${notes.map((n) => `- ${n}`).join("\n")}\n`);
     const path = resolve(__dirname, "..", "..", "..", bench.reportPath);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, markdownReport(rows, machine, notes));
-    log(`report written to ${bench.reportPath}`);
+    if (!bench.quick) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, markdownReport(rows, machine, notes));
+      log(`report written to ${bench.reportPath}`);
+    }
   } finally {
     if (bench.keepDatabase) log(`kept database ${fresh.name}`);
     else await fresh.drop();

@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { openDatabase } from "../db/data-source";
 import { loadBenchConfig } from "./bench-config";
 import { createFreshDatabase } from "./bench-database";
-import { type TransportName, prepareRequest, throughput } from "./http-runs";
+import { type TransportName, oneSaleLatency, prepareRequest, throughput } from "./http-runs";
 import { startServerProcess } from "./server-process";
 import { batchesOf, makeSales, seedBenchShop } from "./workload";
 
 /**
- * `node server/dist/bench/profile.js <rest|graphql> <batch> [replay]`: one scenario against the
+ * `node server/dist/bench/profile.js <rest|graphql> <batch> [replay|latency]`: one scenario against the
  * server child started with --cpu-prof, then the functions with the most self time. This is how
  * the hot path was tuned; it is not part of `npm run bench`.
  */
@@ -27,6 +27,10 @@ async function main(): Promise<void> {
     const server = await startServerProcess({ databaseUrl: fresh.url, jwtSecret: secret, cpuProfileDir: dir });
     const admin = await openDatabase({ kind: "server", url: fresh.url, poolSize: 2 });
     const shop = await seedBenchShop(admin.dataSource, secret);
+    if (mode === "latency") {
+      const r = await oneSaleLatency(server.url, [shop], 32, 10);
+      process.stdout.write(`latency: ${JSON.stringify(r)}\n`);
+    }
     const size = Number(batch);
     const requests = batchesOf(makeSales(shop, 10_000), size).map((b) => prepareRequest(transport, b));
     const first = await throughput(server.url, shop, requests);

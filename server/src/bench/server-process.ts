@@ -42,6 +42,7 @@ export async function startServerProcess(opts: {
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(url, child);
   const pid = child.pid!;
@@ -62,12 +63,10 @@ export async function startServerProcess(opts: {
         },
       };
     },
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once("exit", () => done());
-        child.kill("SIGTERM");
-      }),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
   };
 }
 

@@ -26,9 +26,9 @@ const ITEMS_PER_SALE = 3;
  * A fresh demo shop plus 1,000 products with an opening-stock ledger row each. One in ten sits
  * below its low-stock threshold from the start, so every sale of it refreshes a notification.
  */
-export async function seedBenchShop(ds: DataSource, jwtSecret: string): Promise<BenchShop> {
+export async function seedBenchShop(ds: DataSource, jwtSecret: string, products = PRODUCTS): Promise<BenchShop> {
   const seeded = await seedDemoShops(ds, jwtSecret, "2h");
-  const ids = Array.from({ length: PRODUCTS }, () => randomUUID());
+  const ids = Array.from({ length: products }, () => randomUUID());
   const prices = ids.map(() => 100 + Math.floor(Math.random() * 4900));
   const thresholds = ids.map((_, i) => (i % 10 === 0 ? 1_000_000_000 : 10));
   await ds.query(
