@@ -104,7 +104,7 @@ const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const [status, message, code] = describeError(error);
   if (status === 500) req.log.error({ err: error }, "unhandled error");
   res.status(status);
-  if (req.baseUrl === "/graphql") res.json({ errors: [{ message, extensions: { code } }] });
+  if (req.originalUrl.split("?")[0].startsWith("/graphql")) res.json({ errors: [{ message, extensions: { code } }] });
   else res.json({ error: message, code });
 };
 
