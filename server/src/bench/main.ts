@@ -179,7 +179,8 @@ async function verdict(database: Database, label: string): Promise<void> {
 async function main(): Promise<void> {
   const bench = loadBenchConfig();
   if (bench.quick) [SALES_PER_MEASURE, ROUNDS, LATENCY_SECONDS, MEMORY_SALES] = [1_000, 1, 3, 5_000];
-  process.on("beforeExit", () => log("event loop emptied before the benchmark finished"));
+  let finished = false;
+  process.on("beforeExit", () => finished || log("event loop emptied before the benchmark finished"));
   const fresh = await createFreshDatabase(bench.adminUrl);
   log(`fresh database ${fresh.name}`);
   const secret = randomBytes(24).toString("hex");
@@ -225,6 +226,7 @@ async function main(): Promise<void> {
       writeFileSync(path, markdownReport(rows, machine, notes));
       log(`report written to ${bench.reportPath}`);
     }
+    finished = true;
   } finally {
     if (bench.keepDatabase) log(`kept database ${fresh.name}`);
     else await fresh.drop();

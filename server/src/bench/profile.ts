@@ -11,7 +11,7 @@ import { startServerProcess } from "./server-process";
 import { batchesOf, makeSales, seedBenchShop } from "./workload";
 
 /**
- * `node server/dist/bench/profile.js <rest|graphql> <batch> [replay|latency]`: one scenario against the
+ * `node server/dist/bench/profile.js <rest|graphql> <batch> [replay|latency|latency-shops]`: one scenario against the
  * server child started with --cpu-prof, then the functions with the most self time. This is how
  * the hot path was tuned; it is not part of `npm run bench`.
  */
@@ -27,15 +27,17 @@ async function main(): Promise<void> {
     const server = await startServerProcess({ databaseUrl: fresh.url, jwtSecret: secret, cpuProfileDir: dir });
     const admin = await openDatabase({ kind: "server", url: fresh.url, poolSize: 2 });
     const shop = await seedBenchShop(admin.dataSource, secret);
-    if (mode === "latency") {
-      const r = await oneSaleLatency(server.url, [shop], 32, 10);
+    if (mode === "latency" || mode === "latency-shops") {
+      const shops = [shop];
+      if (mode === "latency-shops") for (let i = 1; i < 32; i++) shops.push(await seedBenchShop(admin.dataSource, secret, 100));
+      const r = await oneSaleLatency(server.url, shops, 32, 10);
       process.stdout.write(`latency: ${JSON.stringify(r)}\n`);
     }
     const size = Number(batch);
     const requests = batchesOf(makeSales(shop, 10_000), size).map((b) => prepareRequest(transport, b));
     const first = await throughput(server.url, shop, requests);
     process.stdout.write(`${transport} batch ${size} new: ${Math.round(first.salesPerSecond)} sales/s\n`);
-    if (mode === "replay") {
+    for (let round = 0; mode === "replay" && round < 5; round++) {
       const again = await throughput(server.url, shop, requests);
       process.stdout.write(`${transport} batch ${size} replay: ${Math.round(again.salesPerSecond)} sales/s\n`);
     }
