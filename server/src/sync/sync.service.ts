@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { type RequestContext, requirePermission } from "../auth/request-context";
-import { inTransaction, isConnectionError } from "../db/transaction";
+import { inTransaction, isConnectionError, sqlStateOf } from "../db/transaction";
 import { BadRequestError, PayloadTooLargeError, ServiceUnavailableError } from "../shared/errors";
 import { clientTempIdOf, parseOfflineSale } from "./offline-sale.schema";
 import { type PreparedSale, prepareSale } from "./prepared-sale";
@@ -14,6 +14,9 @@ export type SyncLimits = { maxSalesPerRequest: number };
 export type SyncObserver = (counts: SyncCounts, seconds: number) => void;
 
 const INTERNAL_SALE_ERROR = "The server could not record this sale; it was not saved. Retry later.";
+const OUT_OF_RANGE_SALE_ERROR =
+  "Invalid sale: items quantities push a product's stock past the range the server can count; it was not saved";
+const UNSTORABLE_SALE_ERROR = "Invalid sale: a value cannot be stored by the server; it was not saved";
 
 /**
  * The one owner of offline sync. Validates every sale in the application first, then writes all
@@ -102,8 +105,15 @@ export class SyncService {
     }
   }
 
+  /**
+   * A sale that failed alone. A data exception (SQLSTATE class 22, e.g. a stock counter pushed past
+   * its range) will fail the same way forever, so it is a permanent error, not "retry later".
+   */
   private failed(ctx: RequestContext, sale: PreparedSale, error: unknown): SaleOutcome {
     this.logger.error({ err: error, shopId: ctx.shopId, clientTempId: sale.clientTempId }, "sale could not be written");
+    const state = sqlStateOf(error);
+    if (state === "22003") return { kind: "error", clientTempId: sale.clientTempId, error: OUT_OF_RANGE_SALE_ERROR };
+    if (state?.startsWith("22")) return { kind: "error", clientTempId: sale.clientTempId, error: UNSTORABLE_SALE_ERROR };
     return { kind: "error", clientTempId: sale.clientTempId, error: INTERNAL_SALE_ERROR };
   }
 }
