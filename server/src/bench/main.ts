@@ -100,7 +100,8 @@ async function measureBatches(url: string, client: Client, rawShop: BenchShop, s
 async function measureReplay(url: string, shop: BenchShop, synced: PreparedRequest[], rawReplay: number): Promise<void> {
   await throughput(url, shop, synced.slice(0, 1));
   let run = { salesPerSecond: 0 };
-  for (let round = 0; round < ROUNDS; round++) {
+  // Replays are cheap and short, so a stall from elsewhere on the machine weighs more: more rounds.
+  for (let round = 0; round < ROUNDS * 2; round++) {
     const attempt = await throughput(url, shop, synced);
     const sales = synced.reduce((n, r) => n + r.sales, 0);
     if (attempt.counts.existing !== sales) throw new Error(`replay: expected all existing, got ${JSON.stringify(attempt.counts)}`);

@@ -61,7 +61,7 @@ export async function checkedVolume(db: Queryable, scope: CheckScope = {}): Prom
 }
 
 export function describeBroken(broken: BrokenInvariant): string {
-  return `${broken.invariant}: ${broken.description} is broken by ${broken.count} row(s), e.g. ${broken.examples.join("; ")}`;
+  return `${broken.invariant} (${broken.description}): ${broken.count} row(s) break it, e.g. ${broken.examples.join("; ")}`;
 }
 
 function scoped(scope: CheckScope): { params: unknown[]; where: (alias: string) => string } {
