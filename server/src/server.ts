@@ -27,7 +27,7 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
         ? { kind: "server", url: config.databaseUrl, poolSize: config.dbPoolSize }
         : { kind: "embedded", dataDir: config.dataDir },
     ));
-  const applied = await migrate(db.dataSource);
+  const applied = await migrate(db);
   if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
 
   let draining = false;

@@ -113,7 +113,7 @@ describe.each(TRANSPORTS)("hostile input over %s", (transport) => {
       expect(answer.status).toBe(400);
       expect(answer.failure).toMatch(/price|Float/);
     } else {
-      expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: expect.stringContaining("items[0].price") }]);
+      expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: expect.stringContaining("items[0].price"), retryable: false }]);
     }
   });
 });
@@ -131,7 +131,7 @@ describe("inputs that pass validation but can never be written", () => {
       const before = await shopTotals(t.dataSource, shop.shopId);
       const answer = await sendRaw(t, shop, "rest", bodyFor("rest", JSON.stringify([sale])));
       await expectSound(t, shop.shopId, before, answer, JSON.stringify([sale]));
-      expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: expect.stringMatching(/^Invalid sale: createdAt /) }]);
+      expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: expect.stringMatching(/^Invalid sale: createdAt /), retryable: false }]);
     },
   );
 
@@ -222,7 +222,7 @@ describe.each(TRANSPORTS)("volume limits over %s", (transport) => {
     const answer = await send(JSON.stringify([...fine, ...tooMany]));
     expect(answer.status).toBe(200);
     expect(answer.synced).toHaveLength(10);
-    expect(answer.errors).toEqual(tooMany.map((s) => ({ clientTempId: s.clientTempId, error: expect.stringContaining("items must contain at most 500 items") })));
+    expect(answer.errors).toEqual(tooMany.map((s) => ({ clientTempId: s.clientTempId, error: expect.stringContaining("items must contain at most 500 items"), retryable: false })));
   });
 
   it("refuses sales that are not a list of objects with a 400 or per-sale errors, each with a message", async () => {
@@ -232,6 +232,6 @@ describe.each(TRANSPORTS)("volume limits over %s", (transport) => {
     }
     const unknownProduct = saleOf(shop, { items: [{ productId: randomUUID(), quantity: 1, price: 1 }], totalAmount: 1 });
     const answer = await send(JSON.stringify([unknownProduct]));
-    expect(answer.errors).toEqual([{ clientTempId: unknownProduct.clientTempId, error: expect.stringMatching(/^Product .* not found$/) }]);
+    expect(answer.errors).toEqual([{ clientTempId: unknownProduct.clientTempId, error: expect.stringMatching(/^Product .* not found$/), retryable: false }]);
   });
 });

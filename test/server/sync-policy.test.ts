@@ -81,6 +81,8 @@ describe.each(TRANSPORTS)("sync policy over $name", (transport) => {
     ]);
     expect(replay.errors).toEqual([]);
     expect(replay.synced[0]).toMatchObject({ serverId: first.synced[0].serverId, status: "existing" });
+    // Answered with the id exactly as this till sent it, so a case-preserving client can match it.
+    expect(replay.synced[0].clientTempId).toBe(clientTempId.toUpperCase());
   });
 
   it("answers created then existing for the same clientTempId twice in one batch", async () => {
@@ -99,7 +101,7 @@ describe.each(TRANSPORTS)("sync policy over $name", (transport) => {
     const changed = { ...sale, items: [{ ...sale.items[0], quantity: 5 }], totalAmount: sale.items[0].price * 5 };
     const answer = await sync([changed]);
     expect(answer.synced).toEqual([]);
-    expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: expect.stringContaining(`clientTempId ${sale.clientTempId} was already used for a different sale`) }]);
+    expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: expect.stringContaining(`clientTempId ${sale.clientTempId} was already used for a different sale`), retryable: false }]);
     const rows = await saleRowsFor(t.dataSource, shop.shopId, sale.clientTempId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ id: first.synced[0].serverId, total_cents: Math.round(sale.totalAmount * 100) });
@@ -144,7 +146,7 @@ describe.each(TRANSPORTS)("sync policy over $name", (transport) => {
     const ghost = randomUUID();
     const sale = saleOf(shop, { items: [{ productId: shop.products[0].id, quantity: 1, price: 1 }, { productId: ghost, quantity: 1, price: 1 }], totalAmount: 2 });
     const answer = await sync([sale]);
-    expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: `Product ${ghost} not found` }]);
+    expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: `Product ${ghost} not found`, retryable: false }]);
     expect(await shopTotals(t.dataSource, shop.shopId)).toEqual({ sales: 0, items: 0, mappings: 0, movements: 0 });
     expect(await stockOf(t.dataSource, shop.shopId, shop.products[0].id)).toBe(shop.products[0].stock);
   });
@@ -153,7 +155,7 @@ describe.each(TRANSPORTS)("sync policy over $name", (transport) => {
     const { shop, sync } = await setup();
     const sale = saleOf(shop, { items: [{ productId: "xyz", quantity: 1, price: 1 }], totalAmount: 1 });
     const answer = await sync([sale]);
-    expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: "Product xyz not found" }]);
+    expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: "Product xyz not found", retryable: false }]);
   });
 
   it("rejects another shop's product exactly like an unknown one", async () => {
@@ -161,7 +163,7 @@ describe.each(TRANSPORTS)("sync policy over $name", (transport) => {
     const foreign = shop.otherShop.productId;
     const sale = saleOf(shop, { items: [{ productId: foreign, quantity: 1, price: 1 }], totalAmount: 1 });
     const answer = await sync([sale]);
-    expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: `Product ${foreign} not found` }]);
+    expect(answer.errors).toEqual([{ clientTempId: sale.clientTempId, error: `Product ${foreign} not found`, retryable: false }]);
     expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(0);
     expect(await stockOf(t.dataSource, shop.otherShop.shopId, foreign)).toBe(shop.products[0].stock);
   });

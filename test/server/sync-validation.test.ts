@@ -42,6 +42,11 @@ const CASES: Case[] = [
   { rule: "price must be >= 0", mutate: (s) => ({ ...s, items: [{ ...s.items[0], price: -1 }] }), field: "items[0].price must be >= 0" },
   { rule: "price has at most 2 decimals", mutate: (s) => ({ ...s, items: [{ ...s.items[0], price: 1.234 }] }), field: "items[0].price must have at most 2 decimals" },
   {
+    rule: "a large price has at most 2 decimals too",
+    mutate: (s) => ({ ...s, items: [{ ...s.items[0], price: 12345.671 }] }),
+    field: "items[0].price must have at most 2 decimals",
+  },
+  {
     rule: "discountPercent is at most 100",
     mutate: (s) => ({ ...s, items: [{ ...s.items[0], discountPercent: 101 }] }),
     field: "items[0].discountPercent must be between 0 and 100",
@@ -78,7 +83,7 @@ describe.each(TRANSPORTS)("validation over $name", (transport) => {
       return;
     }
     expect(answer.httpStatus).toBe(200);
-    expect(answer.errors).toEqual([{ clientTempId: bad.clientTempId, error: expect.stringContaining(field) }]);
+    expect(answer.errors).toEqual([{ clientTempId: bad.clientTempId, error: expect.stringContaining(field), retryable: false }]);
     expect(answer.synced.map((s) => s.clientTempId)).toEqual([good.clientTempId]);
     expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(1);
     expect(await countRows(t.dataSource, "offline_sale_syncs", shop.shopId)).toBe(1);

@@ -5,7 +5,7 @@
 export type SyncAnswer = {
   httpStatus: number;
   synced: { clientTempId: string; serverId: string; orderId: string; status: "created" | "existing"; warnings: string[] }[];
-  errors: { clientTempId: string; error: string }[];
+  errors: { clientTempId: string; error: string; retryable: boolean }[];
   /** A request-level failure: its message (REST `error`, GraphQL errors[0].message) and code. */
   failure?: { message: string; code?: string };
 };
@@ -45,7 +45,7 @@ export const rest: Transport = {
 export const SYNC_MUTATION = `mutation Sync($sales: [OfflineSaleInput!]!) {
   syncOfflineSales(sales: $sales) {
     synced { clientTempId serverId orderId status warnings }
-    errors { clientTempId error }
+    errors { clientTempId error retryable }
   }
 }`;
 

@@ -18,7 +18,7 @@ async function withDatabase<T>(config: AppConfig, work: (db: Database) => Promis
     config.databaseUrl ? { kind: "server", url: config.databaseUrl, poolSize: 2 } : { kind: "embedded", dataDir: config.dataDir },
   );
   try {
-    await migrate(db.dataSource);
+    await migrate(db);
     return await work(db);
   } finally {
     await db.close();
@@ -31,10 +31,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "migrate": {
       const db = await openDatabase(
-        config.databaseUrl ? { kind: "server", url: config.databaseUrl, poolSize: 1 } : { kind: "embedded", dataDir: config.dataDir },
+        config.databaseUrl ? { kind: "server", url: config.databaseUrl, poolSize: 2 } : { kind: "embedded", dataDir: config.dataDir },
       );
       try {
-        const applied = await migrate(db.dataSource);
+        const applied = await migrate(db);
         process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "nothing to apply\n");
       } finally {
         await db.close();

@@ -19,7 +19,7 @@ const envSchema = z
     JWT_SECRET: z.string().min(16, "must be at least 16 characters").default(DEVELOPMENT_JWT_SECRET),
     MAX_SALES_PER_REQUEST: z.coerce.number().int().min(1).max(100000).default(1000),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
-    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SEED_DEMO: z.enum(["auto", "never"]).default("auto"),
     GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),

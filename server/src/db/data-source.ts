@@ -67,9 +67,26 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   }
 }
 
-export async function migrate(dataSource: DataSource): Promise<string[]> {
-  const applied = await dataSource.runMigrations({ transaction: "each" });
-  return applied.map((m) => m.name);
+/** Any fixed number: the advisory lock that lets one process at a time migrate a shared database. */
+const MIGRATION_LOCK = 7_340_551;
+
+/**
+ * Applies pending migrations. Replicas starting together on one PostgreSQL take turns behind an
+ * advisory lock (the second then finds nothing to apply); the embedded database has one process
+ * and one connection, which the lock would hold away from the migrations themselves.
+ */
+export async function migrate(db: Pick<Database, "dataSource" | "kind">): Promise<string[]> {
+  const run = async () => (await db.dataSource.runMigrations({ transaction: "each" })).map((m) => m.name);
+  if (db.kind === "embedded") return run();
+  const lock = db.dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    return await run();
+  } finally {
+    await lock.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
 }
 
 function redactUrl(url: string): string {

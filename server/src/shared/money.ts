@@ -4,9 +4,12 @@
  */
 export function toCents(amount: number): number | null {
   if (!Number.isFinite(amount)) return null;
-  const cents = Math.round(amount * 100);
-  // 15.99 * 100 is 1598.9999999999998: accept float noise, refuse a real third decimal.
-  if (Math.abs(amount * 100 - cents) > 1e-6 * Math.max(1, Math.abs(cents))) return null;
+  const scaled = amount * 100;
+  const cents = Math.round(scaled);
+  // Accept binary floating-point noise (15.99 * 100 is 1598.9999999999998, a till's 31.98 + 1 is
+  // 32.980000000000004) but nothing more: a few units in the last place of the scaled value, so a
+  // real third decimal is refused at any magnitude (12345.671, 5000.005).
+  if (Math.abs(scaled - cents) > Math.abs(scaled) * Number.EPSILON * 4) return null;
   return Object.is(cents, -0) ? 0 : cents;
 }
 

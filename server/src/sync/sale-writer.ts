@@ -77,7 +77,7 @@ async function rejectUnknownProducts(
     const missing = sale.items.find((item) => !known.has(item.productId));
     if (missing) {
       // Same words for a product that does not exist and one of another shop: nothing leaks.
-      outcomes[index] = { kind: "error", clientTempId: sale.clientTempId, error: `Product ${missing.productId} not found` };
+      outcomes[index] = { kind: "error", clientTempId: sale.clientTempId, error: `Product ${missing.productId} not found`, retryable: false };
     } else {
       pending.push(index);
     }
@@ -136,7 +136,7 @@ async function answerReplays(
     outcomes[index] =
       original.fingerprint === sale.fingerprint
         ? { kind: "synced", clientTempId: sale.clientTempId, serverId: original.sale_id, orderId: original.order_id, status: "existing", warnings: [] }
-        : { kind: "error", clientTempId: sale.clientTempId, error: reusedIdMessage(sale.clientTempId) };
+        : { kind: "error", clientTempId: sale.clientTempId, error: reusedIdMessage(sale.clientTempId), retryable: false };
   }
 }
 

@@ -75,6 +75,11 @@ export class SyncErrorType {
 
   @Field(() => String)
   error!: string;
+
+  @Field(() => Boolean, {
+    description: "True when the server failed, not the sale: resend it later. False: fix or discard it.",
+  })
+  retryable!: boolean;
 }
 
 @ObjectType("SyncOfflineSalesResult")

@@ -15,7 +15,7 @@ export function syncRoute(services: Services, authenticateRequest: Authenticator
     const result = await services.sync.syncOfflineSales(auth, (body as { sales: unknown }).sales);
     res.json({
       synced: result.synced.map(({ clientTempId, serverId, orderId, status, warnings }) => ({ clientTempId, serverId, orderId, status, warnings })),
-      errors: result.errors.map(({ clientTempId, error }) => ({ clientTempId, error })),
+      errors: result.errors.map(({ clientTempId, error, retryable }) => ({ clientTempId, error, retryable })),
     });
   });
   return router;

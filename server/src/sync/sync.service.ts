@@ -54,7 +54,7 @@ export class SyncService {
     rawSales.forEach((raw, index) => {
       const parsed = parseOfflineSale(raw);
       if (!parsed.ok) {
-        outcomes[index] = { kind: "error", clientTempId: clientTempIdOf(raw), error: parsed.error };
+        outcomes[index] = { kind: "error", clientTempId: clientTempIdOf(raw), error: parsed.error, retryable: false };
         return;
       }
       const sale = prepareSale(parsed.sale);
@@ -74,7 +74,8 @@ export class SyncService {
       const firstIndex = firstByTempId.get(sale.clientTempId)!;
       outcomes[index] = answerInBatchDuplicate(sale, prepared[firstIndex], outcomes[firstIndex]);
     }
-    const result = summarise(outcomes);
+    // Ids are compared lowercased, but each answer carries the id exactly as its till sent it.
+    const result = summarise(outcomes.map((outcome, i) => ({ ...outcome, clientTempId: clientTempIdOf(rawSales[i]) })));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.observe(result.counts, seconds);
     this.logger.info({ shopId: ctx.shopId, ...result.counts, ms: Math.round(seconds * 1000) }, "sync batch");
@@ -112,9 +113,9 @@ export class SyncService {
   private failed(ctx: RequestContext, sale: PreparedSale, error: unknown): SaleOutcome {
     this.logger.error({ err: error, shopId: ctx.shopId, clientTempId: sale.clientTempId }, "sale could not be written");
     const state = sqlStateOf(error);
-    if (state === "22003") return { kind: "error", clientTempId: sale.clientTempId, error: OUT_OF_RANGE_SALE_ERROR };
-    if (state?.startsWith("22")) return { kind: "error", clientTempId: sale.clientTempId, error: UNSTORABLE_SALE_ERROR };
-    return { kind: "error", clientTempId: sale.clientTempId, error: INTERNAL_SALE_ERROR };
+    if (state === "22003") return { kind: "error", clientTempId: sale.clientTempId, error: OUT_OF_RANGE_SALE_ERROR, retryable: false };
+    if (state?.startsWith("22")) return { kind: "error", clientTempId: sale.clientTempId, error: UNSTORABLE_SALE_ERROR, retryable: false };
+    return { kind: "error", clientTempId: sale.clientTempId, error: INTERNAL_SALE_ERROR, retryable: true };
   }
 }
 
@@ -194,7 +195,7 @@ class WriteCoalescer {
 
 function answerInBatchDuplicate(sale: PreparedSale, first: PreparedSale, firstOutcome: SaleOutcome): SaleOutcome {
   if (sale.fingerprint !== first.fingerprint) {
-    return { kind: "error", clientTempId: sale.clientTempId, error: reusedIdMessage(sale.clientTempId) };
+    return { kind: "error", clientTempId: sale.clientTempId, error: reusedIdMessage(sale.clientTempId), retryable: false };
   }
   switch (firstOutcome.kind) {
     case "synced":

@@ -10,7 +10,13 @@ export type SaleOutcome =
       status: SyncStatus;
       warnings: string[];
     }
-  | { kind: "error"; clientTempId: string; error: string };
+  | {
+      kind: "error";
+      clientTempId: string;
+      error: string;
+      /** True when the same sale may succeed later (the server failed, not the sale): resend it. */
+      retryable: boolean;
+    };
 
 export type SyncedSale = Extract<SaleOutcome, { kind: "synced" }>;
 export type FailedSale = Extract<SaleOutcome, { kind: "error" }>;
