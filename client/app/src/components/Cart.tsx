@@ -1,0 +1,104 @@
+import { InvalidSaleError, type PosClient } from "@pos-sync/client";
+import { type Dispatch, useId, useState } from "react";
+import { type Cart as CartState, type CartAction, type CartLine, cartTotal, lineTotal, toSaleInput } from "../cart";
+import { money, shortId } from "../format";
+
+/** The sale being rung up; "Charge" records it in the outbox (online or not) and empties the cart. */
+export function Cart({ pos, cart, dispatch }: { pos: PosClient; cart: CartState; dispatch: Dispatch<CartAction> }) {
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const headingId = useId();
+  const total = cartTotal(cart);
+
+  const checkout = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const record = await pos.recordSale(toSaleInput(cart));
+      dispatch({ type: "clear" });
+      setMessage({ kind: "ok", text: `Sale ${shortId(record.clientTempId)} recorded (${money(record.sale.totalAmount)}).` });
+    } catch (error) {
+      const text = error instanceof InvalidSaleError ? error.message : `The sale was not recorded: ${error instanceof Error ? error.message : String(error)}`;
+      setMessage({ kind: "error", text });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="cart" aria-labelledby={headingId}>
+      <h2 id={headingId}>Cart</h2>
+      {cart.length === 0 ? (
+        <p className="muted">Tap a product to add it.</p>
+      ) : (
+        <ul className="cart-lines">
+          {cart.map((line) => (
+            <CartLineRow key={line.productId} line={line} dispatch={dispatch} />
+          ))}
+        </ul>
+      )}
+      <p className="cart-total">
+        Total <strong data-testid="cart-total">{money(total)}</strong>
+      </p>
+      <div className="actions">
+        <button className="primary charge" onClick={checkout} disabled={busy || cart.length === 0}>
+          Charge {money(total)}
+        </button>
+        <button className="secondary" onClick={() => dispatch({ type: "clear" })} disabled={busy || cart.length === 0}>
+          Clear
+        </button>
+      </div>
+      <p role={message?.kind === "error" ? "alert" : "status"} className={message?.kind === "error" ? "alert" : "muted"}>
+        {message?.text}
+      </p>
+    </section>
+  );
+}
+
+function CartLineRow({ line, dispatch }: { line: CartLine; dispatch: Dispatch<CartAction> }) {
+  const setQuantity = (quantity: number) => dispatch({ type: "setQuantity", productId: line.productId, quantity });
+  return (
+    <li className="cart-line">
+      <div className="line-head">
+        <span className="name">{line.name}</span>
+        <span className="line-total">{money(lineTotal(line))}</span>
+      </div>
+      <div className="line-controls">
+        <button onClick={() => setQuantity(line.quantity - 1)} aria-label={`One ${line.name} less`}>
+          −
+        </button>
+        <label>
+          Qty
+          <input
+            type="number"
+            inputMode="numeric"
+            min={1}
+            step={1}
+            value={line.quantity}
+            onChange={(e) => e.target.value !== "" && setQuantity(Number(e.target.value))}
+            aria-label={`Quantity of ${line.name}`}
+          />
+        </label>
+        <button onClick={() => setQuantity(line.quantity + 1)} aria-label={`One ${line.name} more`}>
+          +
+        </button>
+        <label>
+          Discount %
+          <input
+            type="number"
+            inputMode="decimal"
+            min={0}
+            max={100}
+            step={0.01}
+            value={line.discountPercent}
+            onChange={(e) => dispatch({ type: "setDiscount", productId: line.productId, discountPercent: Number(e.target.value) })}
+            aria-label={`Discount % on ${line.name}`}
+          />
+        </label>
+        <button className="secondary" onClick={() => dispatch({ type: "remove", productId: line.productId })} aria-label={`Remove ${line.name}`}>
+          ✕
+        </button>
+      </div>
+    </li>
+  );
+}

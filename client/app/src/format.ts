@@ -1,0 +1,13 @@
+/** Amounts in the shop's currency, always with cents, e.g. 12.00. */
+export function money(amount: number): string {
+  return amount.toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+/** The first block of a UUID: enough for a cashier to tell sales apart on screen. */
+export function shortId(id: string): string {
+  return id.split("-")[0] ?? id;
+}
+
+export function time(iso: string): string {
+  return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+}
