@@ -65,19 +65,20 @@ export const hostileValue: fc.Arbitrary<Hostile> = fc.oneof(
 
 /** The JSON text of `sale` with the value at `path` replaced by (or deleted for) the hostile one. */
 export function withHostile(sale: Record<string, unknown>, path: SalePath, hostile: Hostile): string {
-  if (path === "") return hostile.kind === "missing" ? "null" : hostile.text;
+  if (path === "") return "text" in hostile ? hostile.text : "null";
   const copy = structuredClone(sale) as Record<string, unknown>;
   const keys = path.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== "");
   let parent: Record<string, unknown> = copy;
   for (const k of keys.slice(0, -1)) parent = parent[k] as Record<string, unknown>;
   const last = keys[keys.length - 1];
   const marker = "\u0001HOSTILE\u0001";
-  if (hostile.kind === "missing") {
+  if (!("text" in hostile)) {
     delete parent[last];
     return JSON.stringify(copy);
   }
   parent[last] = marker;
-  return JSON.stringify(copy).replace(JSON.stringify(marker), () => hostile.text);
+  const { text } = hostile;
+  return JSON.stringify(copy).replace(JSON.stringify(marker), () => text);
 }
 
 /**

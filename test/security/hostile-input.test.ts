@@ -86,7 +86,7 @@ describe.each(TRANSPORTS)("hostile input over %s", (transport) => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...KEYS), hostileValue, fc.boolean(), async (key, hostile, hostileLast) => {
         const sale = saleOf(shop);
-        const other = hostile.kind === "missing" ? "null" : hostile.text;
+        const other = "text" in hostile ? hostile.text : "null";
         const text = `[${withDuplicateKey(JSON.stringify(sale), key, other, hostileLast)}]`;
         const answer = await send(text);
         if (!hostileLast && answer.status === 200) {

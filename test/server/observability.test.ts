@@ -1,4 +1,8 @@
 import { Writable } from "node:stream";
+import { createApp } from "../../server/src/http/app";
+import { createLogger } from "../../server/src/http/logger";
+import { createMetrics } from "../../server/src/observability/metrics";
+import { createServices } from "../../server/src/services";
 import { saleOf } from "../support/sales";
 import { type TestServer, startTestServer } from "../support/test-server";
 import { TRANSPORTS, authHeaders } from "../support/transports";
@@ -41,12 +45,7 @@ describe("structured logs", () => {
         done();
       },
     });
-    const pino = (await import("pino")).default;
-    const { currentRequestId } = await import("../../server/src/observability/request-scope");
-    const logger = pino({ level: "info", mixin: () => (currentRequestId() ? { reqId: currentRequestId() } : {}) }, sink);
-    const { createApp } = await import("../../server/src/http/app");
-    const { createServices } = await import("../../server/src/services");
-    const { createMetrics } = await import("../../server/src/observability/metrics");
+    const logger = createLogger("info", sink);
     const services = createServices(t.dataSource, { maxSalesPerRequest: 1000 }, logger);
     const app = await createApp(t.config, t.dataSource, services, logger, createMetrics(() => ({ total: 0, idle: 0, waiting: 0, max: 0 })));
     const server = app.express.listen(0, "127.0.0.1");

@@ -1,9 +1,9 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import { currentRequestId } from "../observability/request-scope";
 
 /** JSON lines with the request id on every line; credentials are redacted wherever they might appear. */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     mixin: () => {
       const reqId = currentRequestId();
@@ -13,5 +13,6 @@ export function createLogger(level: string): Logger {
       paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization", "authorization", "token"],
       censor: "[redacted]",
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
