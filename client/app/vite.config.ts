@@ -14,6 +14,8 @@ export default defineConfig({
     // The client package straight from source: the app always runs against the code beside it.
     alias: { "@pos-sync/client": here("../src/index.ts") },
   },
+  // Apollo Client's production mode (no dev warnings, smaller bundle).
+  define: { "globalThis.__DEV__": "false" },
   build: { outDir: here("dist"), emptyOutDir: true, sourcemap: true },
   // `npm run dev` style work: `npx vite --config client/app/vite.config.ts` with `npm start` running.
   server: { proxy: { "/graphql": "http://localhost:4000" } },

@@ -21,9 +21,7 @@ export function Notifications() {
       <ul>
         {unread.map((n) => (
           <li key={n.id} className="notification">
-            <span>
-              <strong>{n.product.name}</strong>: {n.message}
-            </span>
+            <span className="message">{n.message}</span>
             <button className="secondary" onClick={() => markRead({ variables: { id: n.id } }).catch(() => undefined)} aria-label={`Dismiss the alert for ${n.product.name}`}>
               Dismiss
             </button>
