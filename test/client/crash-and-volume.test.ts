@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { MemoryStorage, type PosClient } from "../../client/src";
+import { MemoryStorage, type PosClient, SyncOfflineSalesDocument } from "../../client/src";
 import { FileStorage } from "../../client/src/node";
 import type { KeyValueStorage } from "../../client/src/storage/storage";
 import { countRows } from "../support/database";
@@ -112,13 +112,13 @@ describe("a crash between writing to the outbox and the sync", () => {
       token: shop.tokens.cashier,
       // The request reaches the server, which commits; the process dies before it reads the answer.
       transport: (apollo) => async (sales) => {
-        await apollo.mutate({ mutation: (await import("../../client/src")).SyncOfflineSalesDocument, variables: { sales }, fetchPolicy: "no-cache" });
+        await apollo.mutate({ mutation: SyncOfflineSalesDocument, variables: { sales }, fetchPolicy: "no-cache" });
         await new Promise<void>((resolve) => (crash = resolve));
         throw new Error("unreachable");
       },
     });
     await crashed.ready;
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await crashed.recordSale({ items: [{ productId: product.id, quantity: 1, price: product.price }] })).clientTempId);
     void crashed.sync();
     while (!crash) await new Promise((r) => setTimeout(r, 5));

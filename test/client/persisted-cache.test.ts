@@ -54,7 +54,7 @@ describe("the persisted Apollo cache", () => {
     await first.dispose();
     const second = testClient(t, shop.shopId, { storage, token: shop.tokens.cashier, cacheVersion: "app-2" });
     await warmCache(second);
-    expect(second.apollo.cache.extract()[`Sale:${record.clientTempId}`]).toBeDefined();
+    expect((second.apollo.cache.extract() as Record<string, unknown>)[`Sale:${record.clientTempId}`]).toBeDefined();
     expect(cachedStock(second, product.id)).toBe(product.stock - 3);
     await second.dispose();
   });
