@@ -4,7 +4,7 @@ import type { OfflineSale, SaleLine } from "./outbox/outbox-record";
 export type SaleInput = {
   items: SaleLine[];
   customerId?: string | null;
-  /** Defaults to the sum of the lines (price x quantity x (1 - discount%)), to the cent. */
+  /** Defaults to the sum of the lines (price x quantity x (1 - discount%)), each rounded half up to the cent as the server does. */
   totalAmount?: number;
   /** When the sale happened; defaults to now. */
   createdAt?: string | Date;
@@ -30,8 +30,23 @@ export function buildOfflineSale(input: SaleInput, now: Date, newId: () => strin
   };
 }
 
-/** Sum of the lines in cents, each rounded as the server rounds a line total. */
+/**
+ * Sum of the lines, computed exactly as the server does so the sale is not flagged for review: each
+ * line is priceCents x quantity x (10000 - discountBasisPoints) / 10000 rounded half up to the cent,
+ * in integers (BigInt, so no float error and no overflow), then the lines are summed.
+ */
 export function totalOf(items: SaleLine[]): number {
-  const cents = items.reduce((sum, l) => sum + Math.round(Math.round(l.price * 100) * l.quantity * (1 - (l.discountPercent ?? 0) / 100)), 0);
+  const cents = items.reduce((sum, l) => sum + lineTotalCents(toCents(l.price), l.quantity, toCents(l.discountPercent ?? 0)), 0);
   return cents / 100;
+}
+
+/** The server's line total: round_half_up(priceCents * quantity * (10000 - discountBasisPoints) / 10000). */
+export function lineTotalCents(priceCents: number, quantity: number, discountBasisPoints: number): number {
+  const gross = BigInt(priceCents) * BigInt(quantity) * BigInt(10000 - discountBasisPoints);
+  return Number((gross + 5000n) / 10000n);
+}
+
+/** 15.99 -> 1599; a percent with two decimals -> basis points (12.5 -> 1250). */
+function toCents(amount: number): number {
+  return Math.round(amount * 100);
 }
