@@ -66,12 +66,23 @@ export type PosClient = {
   subscribe(listener: StatusListener): () => void;
   /** Sends a failed sale again on the next sync (which starts at once). */
   retry(clientTempId: string): Promise<void>;
-  /** Drops a failed or pending sale (or a synced record) from the outbox and the cache. */
+  /**
+   * Drops a failed or pending sale (or a synced record) from the outbox and the cache. Rejects with
+   * `SaleInFlightError`, keeping the sale, if it is in a sync request at that moment.
+   */
   discard(clientTempId: string): Promise<void>;
   dispose(): Promise<void>;
 };
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** `discard()` of a sale that is in a sync request right now: it was kept; discard it after the sync. */
+export class SaleInFlightError extends Error {
+  constructor(readonly clientTempId: string) {
+    super(`sale ${clientTempId} is being sent right now and was kept; discard it after the sync`);
+    this.name = "SaleInFlightError";
+  }
+}
 
 export function createPosClient(options: PosClientOptions): PosClient {
   const now = options.now ?? Date.now;
@@ -179,11 +190,17 @@ export function createPosClient(options: PosClientOptions): PosClient {
     },
     async discard(clientTempId) {
       await ready;
-      const record = outbox.get(clientTempId);
-      if (record?.state === "syncing") throw new Error(`sale ${clientTempId} is being sent right now; discard it after the sync`);
-      await outbox.update([clientTempId], (r) => (r.state === "syncing" ? r : null));
-      if (record && isUnsynced(record)) cacheSync.forget([clientTempId]);
+      // Decided on the record as the outbox update reads it under the lock, not on a snapshot: a
+      // sync (here or in another tab) may have taken it since.
+      let removed: OutboxRecord | null = null;
+      const kept = await outbox.update([clientTempId], (r) => {
+        if (r.state === "syncing") return r;
+        removed = r;
+        return null;
+      });
       refreshCounts();
+      if (kept.length > 0) throw new SaleInFlightError(clientTempId);
+      if (removed && isUnsynced(removed)) cacheSync.forget([clientTempId]);
     },
     async dispose() {
       disposed = true;

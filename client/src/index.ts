@@ -1,4 +1,4 @@
-export { createPosClient, type PosClient, type PosClientOptions } from "./create-pos-client";
+export { createPosClient, SaleInFlightError, type PosClient, type PosClientOptions } from "./create-pos-client";
 export type { PosSyncStatus, StatusListener } from "./status";
 export type { SaleInput } from "./record-sale";
 export { InvalidSaleError } from "./record-sale";

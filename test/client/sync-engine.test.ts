@@ -1,14 +1,14 @@
-import { createPosClient, MemoryStorage, type OfflineSale } from "../../client/src";
+import { createPosClient, MemoryStorage, type OfflineSale, SaleInFlightError } from "../../client/src";
 import type { SendOutcome } from "../../client/src/sync/sync-transport";
 
 /** The engine alone, against a scripted transport: no server, exact control of each answer. */
-function clientWith(answer: (sales: OfflineSale[], call: number) => SendOutcome | Promise<SendOutcome>) {
+function clientWith(answer: (sales: OfflineSale[], call: number) => SendOutcome | Promise<SendOutcome>, storage = new MemoryStorage()) {
   const sent: string[][] = [];
   const client = createPosClient({
     uri: "http://127.0.0.1:9/graphql",
     shopId: "00000000-0000-4000-8000-000000000001",
     getToken: () => "token",
-    storage: new MemoryStorage(),
+    storage,
     syncIntervalMs: 0,
     syncOnStart: false,
     syncAfterRecordMs: false,
@@ -87,5 +87,24 @@ describe("the sync engine", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(client.pendingSales()[0].attempts).toBeGreaterThanOrEqual(2);
     await client.dispose();
+  });
+
+  it("refuses to discard a sale another tab started sending after this one last looked, and keeps it shown", async () => {
+    const storage = new MemoryStorage();
+    const here = clientWith(ok, storage).client;
+    const { clientTempId } = await here.recordSale({ items: [line] });
+    expect(here.outboxRecords()[0].state).toBe("pending");
+    let answer!: () => void;
+    const otherTab = clientWith((sales) => new Promise<SendOutcome>((resolve) => (answer = () => resolve(ok(sales)))), storage).client;
+    await otherTab.ready;
+    const syncing = otherTab.sync();
+    while (!answer) await new Promise((r) => setTimeout(r, 1));
+
+    await expect(here.discard(clientTempId)).rejects.toThrow(SaleInFlightError);
+    expect(here.apollo.cache.extract()).toHaveProperty([`Sale:${clientTempId}`]);
+    answer();
+    expect(await syncing).toEqual({ kind: "done", synced: 1, failed: 0 });
+    await here.dispose();
+    await otherTab.dispose();
   });
 });
