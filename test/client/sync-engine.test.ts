@@ -30,19 +30,33 @@ const ok = (sales: OfflineSale[]): SendOutcome => ({
 
 const line = { productId: "p1", quantity: 1, price: 2 };
 
+/** Lets promises settle (no timers involved) until `done` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((r) => setImmediate(r));
+  expect(done()).toBe(true);
+}
+
 describe("the sync engine", () => {
   it("honours a 503's Retry-After, then retries on its own", async () => {
-    const { client, sent } = clientWith((sales, call) =>
-      call === 1 ? { kind: "failed", facts: { status: 503, retryAfter: "1", codes: [], message: "maintenance" } } : ok(sales),
-    );
-    const { clientTempId } = await client.recordSale({ items: [line] });
-    const report = await client.sync();
-    expect(report).toEqual({ kind: "retrying", error: "maintenance", retryInMs: 1000 });
-    expect(client.status()).toMatchObject({ online: true, lastError: "maintenance", nextRetryAt: expect.any(String) });
-    await new Promise((r) => setTimeout(r, 1300));
-    expect(sent).toEqual([[clientTempId], [clientTempId]]);
-    expect(client.outboxRecords()[0]).toMatchObject({ state: "synced", orderId: "ORD-0" });
-    await client.dispose();
+    jest.useFakeTimers({ doNotFake: ["nextTick", "queueMicrotask", "setImmediate"] });
+    try {
+      const { client, sent } = clientWith((sales, call) =>
+        call === 1 ? { kind: "failed", facts: { status: 503, retryAfter: "1", codes: [], message: "maintenance" } } : ok(sales),
+      );
+      const { clientTempId } = await client.recordSale({ items: [line] });
+      const report = await client.sync();
+      expect(report).toEqual({ kind: "retrying", error: "maintenance", retryInMs: 1000 });
+      expect(client.status()).toMatchObject({ online: true, lastError: "maintenance", nextRetryAt: new Date(Date.now() + 1000).toISOString() });
+      await jest.advanceTimersByTimeAsync(999);
+      expect(sent).toEqual([[clientTempId]]);
+      await jest.advanceTimersByTimeAsync(1);
+      await until(() => client.outboxRecords()[0].state === "synced");
+      expect(sent).toEqual([[clientTempId], [clientTempId]]);
+      expect(client.outboxRecords()[0]).toMatchObject({ state: "synced", orderId: "ORD-0" });
+      await client.dispose();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it("splits a batch the server refuses as a whole until the bad sale fails alone", async () => {
@@ -79,14 +93,24 @@ describe("the sync engine", () => {
   });
 
   it("backs off after network errors and counts the attempts on each sale", async () => {
-    const { client } = clientWith(() => ({ kind: "failed", facts: { codes: [], message: "fetch failed" } }));
-    await client.recordSale({ items: [line] });
-    const first = await client.sync();
-    expect(first).toMatchObject({ kind: "retrying", retryInMs: 10 });
-    expect(client.status().online).toBe(false);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(client.pendingSales()[0].attempts).toBeGreaterThanOrEqual(2);
-    await client.dispose();
+    jest.useFakeTimers({ doNotFake: ["nextTick", "queueMicrotask", "setImmediate"] });
+    try {
+      const { client, sent } = clientWith(() => ({ kind: "failed", facts: { codes: [], message: "fetch failed" } }));
+      await client.recordSale({ items: [line] });
+      const first = await client.sync();
+      expect(first).toMatchObject({ kind: "retrying", retryInMs: 10 });
+      expect(client.status().online).toBe(false);
+      await jest.advanceTimersByTimeAsync(10);
+      await until(() => client.pendingSales()[0].attempts === 2);
+      // The second failure waits twice as long (no jitter here): nothing is sent in between.
+      await jest.advanceTimersByTimeAsync(19);
+      expect(sent).toHaveLength(2);
+      await jest.advanceTimersByTimeAsync(1);
+      await until(() => client.pendingSales()[0].attempts === 3);
+      await client.dispose();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it("refuses to discard a sale another tab started sending after this one last looked, and keeps it shown", async () => {
