@@ -1,7 +1,7 @@
-import type { DataSource } from "typeorm";
 import { BadRequestError, ForbiddenError, UnauthenticatedError } from "../shared/errors";
 import { isUuid } from "../shared/uuid";
-import { type Permission, type Role, isRole, permissionsOf } from "./permissions";
+import type { MembershipLookup } from "./membership-lookup";
+import { type Permission, type Role, permissionsOf } from "./permissions";
 import { verifyToken } from "./tokens";
 
 /** Who is asking, for which shop, allowed to do what. Every service method takes this first. */
@@ -15,7 +15,7 @@ export type RequestContext = {
 export type Credentials = { authorization: string | undefined; shopId: string | undefined };
 
 export async function authenticate(
-  dataSource: DataSource,
+  lookupRole: MembershipLookup,
   jwtSecret: string,
   credentials: Credentials,
 ): Promise<RequestContext> {
@@ -28,13 +28,9 @@ export async function authenticate(
   if (!isUuid(shopId)) throw new BadRequestError("x-shop-id header must be a UUID");
   if (!isUuid(userId)) throw new UnauthenticatedError("Invalid or expired token");
 
-  const rows: { role: string }[] = await dataSource.query(
-    "SELECT role FROM shop_memberships WHERE shop_id = $1 AND user_id = $2",
-    [shopId, userId],
-  );
-  const role = rows[0]?.role;
+  const role = await lookupRole(shopId, userId);
   // The same answer whether the shop does not exist or the user is not in it.
-  if (!isRole(role)) throw new ForbiddenError("You do not have access to this shop");
+  if (!role) throw new ForbiddenError("You do not have access to this shop");
   return { shopId, userId, role, permissions: permissionsOf(role) };
 }
 

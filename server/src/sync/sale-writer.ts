@@ -8,9 +8,9 @@ import type { PreparedSale } from "./prepared-sale";
 import type { SaleOutcome } from "./sync.types";
 
 /**
- * Writes a batch of prepared sales set-based, inside the caller's transaction: one statement per
- * table whatever the batch size, arrays passed with unnest() (no bind-parameter limit), and the
- * idempotency decided by the (shop_id, client_temp_id) unique key, never by a read-then-write.
+ * Writes a batch of prepared sales set-based, inside the caller's transaction: the same five or six
+ * statements whatever the batch size, arrays passed with unnest() (no bind-parameter limit), and
+ * the idempotency decided by the (shop_id, client_temp_id) unique key, never by a read-then-write.
  *
  * Locks are always taken in a fixed order (mappings by clientTempId, products by id) so that
  * overlapping batches from many tills or servers cannot deadlock each other.
@@ -19,7 +19,8 @@ import type { SaleOutcome } from "./sync.types";
  */
 export async function writeSales(tx: Tx, ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
   const outcomes = new Array<SaleOutcome>(sales.length);
-  const pending = await rejectUnknownProducts(tx, ctx, sales, outcomes);
+  const known = await knownReferences(tx, ctx.shopId, sales);
+  const pending = rejectUnknownProducts(sales, known.products, outcomes);
   if (pending.length === 0) return outcomes;
 
   const saleIds = new Map(pending.map((i) => [i, randomUUID()]));
@@ -30,25 +31,18 @@ export async function writeSales(tx: Tx, ctx: RequestContext, sales: PreparedSal
   await answerReplays(tx, ctx, replayed.map((i) => ({ index: i, sale: sales[i] })), outcomes);
   if (fresh.length === 0) return outcomes;
 
-  const knownCustomers = await existingIds(
-    tx,
-    "customers",
-    ctx.shopId,
-    fresh.map((i) => sales[i].customerId).filter(isUuid),
-  );
   const rows = fresh.map((i) => {
     const sale = sales[i];
     const warnings = [...sale.warnings];
     let customerId = sale.customerId;
-    if (customerId !== null && !knownCustomers.has(customerId)) {
+    if (customerId !== null && !known.customers.has(customerId)) {
       warnings.push(`Customer ${customerId} not found; the sale was recorded without a customer`);
       customerId = null;
     }
     return { index: i, sale, saleId: saleIds.get(i)!, customerId, warnings };
   });
 
-  const orderIds = await insertSales(tx, ctx, rows);
-  await insertItemsAndLedger(tx, ctx, rows);
+  const orderIds = await insertSalesWithLines(tx, ctx, rows);
   await decrementStock(tx, ctx, rows.map((r) => r.sale));
 
   for (const row of rows) {
@@ -64,14 +58,29 @@ export async function writeSales(tx: Tx, ctx: RequestContext, sales: PreparedSal
   return outcomes;
 }
 
-async function rejectUnknownProducts(
+/** Which of the batch's products and customers exist in this shop, in one round trip. */
+async function knownReferences(
   tx: Tx,
-  ctx: RequestContext,
+  shopId: string,
   sales: PreparedSale[],
-  outcomes: SaleOutcome[],
-): Promise<number[]> {
-  const referenced = new Set(sales.flatMap((s) => s.items.map((i) => i.productId)));
-  const known = await existingIds(tx, "products", ctx.shopId, [...referenced].filter(isUuid));
+): Promise<{ products: Set<string>; customers: Set<string> }> {
+  const productIds = [...new Set(sales.flatMap((s) => s.items.map((i) => i.productId)))].filter(isUuid);
+  const customerIds = [...new Set(sales.map((s) => s.customerId))].filter(isUuid);
+  const rows =
+    productIds.length + customerIds.length === 0
+      ? []
+      : await tx.sql<{ kind: "p" | "c"; id: string }>(
+          `SELECT 'p' AS kind, id::text AS id FROM products WHERE shop_id = $1 AND id = ANY($2::uuid[])
+           UNION ALL
+           SELECT 'c' AS kind, id::text AS id FROM customers WHERE shop_id = $1 AND id = ANY($3::uuid[])`,
+          [shopId, productIds, customerIds],
+        );
+  const known = { products: new Set<string>(), customers: new Set<string>() };
+  for (const row of rows) (row.kind === "p" ? known.products : known.customers).add(row.id);
+  return known;
+}
+
+function rejectUnknownProducts(sales: PreparedSale[], known: Set<string>, outcomes: SaleOutcome[]): number[] {
   const pending: number[] = [];
   sales.forEach((sale, index) => {
     const missing = sale.items.find((item) => !known.has(item.productId));
@@ -83,15 +92,6 @@ async function rejectUnknownProducts(
     }
   });
   return pending;
-}
-
-async function existingIds(tx: Tx, table: "products" | "customers", shopId: string, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await tx.sql<{ id: string }>(
-    `SELECT id::text AS id FROM ${table} WHERE shop_id = $1 AND id = ANY($2::uuid[])`,
-    [shopId, [...new Set(ids)]],
-  );
-  return new Set(rows.map((r) => r.id));
 }
 
 /** The race is decided here: whoever inserts the mapping first owns the sale; the others see a conflict. */
@@ -146,23 +146,43 @@ export function reusedIdMessage(clientTempId: string): string {
 
 type NewSaleRow = { sale: PreparedSale; saleId: string; customerId: string | null };
 
-/** Order numbers are random; a clash with an existing one (rare) just draws again for those rows. */
-async function insertSales(tx: Tx, ctx: RequestContext, rows: NewSaleRow[]): Promise<Map<string, string>> {
+/**
+ * Sales, their lines and the lines' ledger movements in one statement, so the ledger cannot miss
+ * a line. Order numbers are random; a clash with an existing one (rare) skips that sale and its
+ * lines, and only those are drawn again.
+ */
+async function insertSalesWithLines(tx: Tx, ctx: RequestContext, rows: NewSaleRow[]): Promise<Map<string, string>> {
   const orderIds = new Map<string, string>();
   let remaining = rows;
   for (let attempt = 0; remaining.length > 0; attempt++) {
     if (attempt === 10) throw new Error("could not allocate unique order numbers");
     const drawn = remaining.map(() => newOrderNumber());
+    const lines = remaining.flatMap((r) => r.sale.items.map((item, position) => ({ saleId: r.saleId, item, position })));
     const inserted = await tx.sql<{ id: string }>(
-      `INSERT INTO sales (shop_id, id, order_id, client_temp_id, customer_id, total_cents, needs_review,
-                          review_reasons, sold_at, created_by)
-       SELECT $1, t.id, t.order_id, t.client_temp_id, t.customer_id, t.total_cents, t.needs_review,
-              t.review_reasons::jsonb, t.sold_at, $2
-         FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::bigint[], $8::boolean[], $9::text[],
-                     $10::timestamptz[])
-           AS t(id, order_id, client_temp_id, customer_id, total_cents, needs_review, review_reasons, sold_at)
-       ON CONFLICT (shop_id, order_id) DO NOTHING
-       RETURNING id::text AS id`,
+      `WITH new_sales AS (
+         INSERT INTO sales (shop_id, id, order_id, client_temp_id, customer_id, total_cents, needs_review,
+                            review_reasons, sold_at, created_by)
+         SELECT $1, t.id, t.order_id, t.client_temp_id, t.customer_id, t.total_cents, t.needs_review,
+                t.review_reasons::jsonb, t.sold_at, $2
+           FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::bigint[], $8::boolean[], $9::text[],
+                       $10::timestamptz[])
+             AS t(id, order_id, client_temp_id, customer_id, total_cents, needs_review, review_reasons, sold_at)
+         ON CONFLICT (shop_id, order_id) DO NOTHING
+         RETURNING id
+       ), new_lines AS (
+         INSERT INTO sale_items (shop_id, sale_id, product_id, position, quantity, unit_price_cents,
+                                 discount_percent, line_total_cents)
+         SELECT $1, l.sale_id, l.product_id, l.position, l.quantity, l.unit_price_cents,
+                l.discount_bp / 100.0, l.line_total_cents
+           FROM unnest($11::uuid[], $12::uuid[], $13::int[], $14::int[], $15::bigint[], $16::int[], $17::bigint[])
+             AS l(sale_id, product_id, position, quantity, unit_price_cents, discount_bp, line_total_cents)
+          WHERE l.sale_id IN (SELECT id FROM new_sales)
+         RETURNING sale_id, product_id, quantity
+       ), movements AS (
+         INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, sale_id, created_by)
+         SELECT $1, product_id, -quantity, 'sale', sale_id, $2 FROM new_lines
+       )
+       SELECT id::text AS id FROM new_sales`,
       [
         ctx.shopId,
         ctx.userId,
@@ -174,6 +194,13 @@ async function insertSales(tx: Tx, ctx: RequestContext, rows: NewSaleRow[]): Pro
         remaining.map((r) => r.sale.needsReview),
         remaining.map((r) => JSON.stringify(r.sale.reviewReasons)),
         remaining.map((r) => r.sale.soldAt),
+        lines.map((l) => l.saleId),
+        lines.map((l) => l.item.productId),
+        lines.map((l) => l.position),
+        lines.map((l) => l.item.quantity),
+        lines.map((l) => l.item.unitPriceCents),
+        lines.map((l) => l.item.discountBasisPoints),
+        lines.map((l) => l.item.lineTotalCents),
       ],
     );
     const done = new Set(inserted.map((r) => r.id));
@@ -183,35 +210,6 @@ async function insertSales(tx: Tx, ctx: RequestContext, rows: NewSaleRow[]): Pro
     remaining = remaining.filter((r) => !done.has(r.saleId));
   }
   return orderIds;
-}
-
-/** One statement writes the lines and their ledger movements, so the ledger cannot miss a line. */
-async function insertItemsAndLedger(tx: Tx, ctx: RequestContext, rows: NewSaleRow[]): Promise<void> {
-  const lines = rows.flatMap((r) => r.sale.items.map((item, position) => ({ saleId: r.saleId, item, position })));
-  await tx.sql(
-    `WITH lines AS (
-       INSERT INTO sale_items (shop_id, sale_id, product_id, position, quantity, unit_price_cents,
-                               discount_percent, line_total_cents)
-       SELECT $1, t.sale_id, t.product_id, t.position, t.quantity, t.unit_price_cents,
-              t.discount_bp / 100.0, t.line_total_cents
-         FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::int[], $7::bigint[], $8::int[], $9::bigint[])
-           AS t(sale_id, product_id, position, quantity, unit_price_cents, discount_bp, line_total_cents)
-       RETURNING sale_id, product_id, quantity
-     )
-     INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, sale_id, created_by)
-     SELECT $1, product_id, -quantity, 'sale', sale_id, $2 FROM lines`,
-    [
-      ctx.shopId,
-      ctx.userId,
-      lines.map((l) => l.saleId),
-      lines.map((l) => l.item.productId),
-      lines.map((l) => l.position),
-      lines.map((l) => l.item.quantity),
-      lines.map((l) => l.item.unitPriceCents),
-      lines.map((l) => l.item.discountBasisPoints),
-      lines.map((l) => l.item.lineTotalCents),
-    ],
-  );
 }
 
 /** Server wins: stock is decremented atomically and may go negative. */
