@@ -69,9 +69,23 @@ describe("the retry decision", () => {
     expect(decideRetry({ status: 200, codes: ["INTERNAL_SERVER_ERROR"], message: "" }, NOW).kind).toBe("retry");
   });
 
-  it("rejects (to split the batch) a request refused as bad or too large", () => {
-    expect(decideRetry({ status: 400, codes: ["BAD_USER_INPUT"], message: "" }, NOW)).toEqual({ kind: "reject" });
-    expect(decideRetry({ status: 413, codes: ["PAYLOAD_TOO_LARGE"], message: "" }, NOW)).toEqual({ kind: "reject" });
+  it("rejects (to split the batch) a 400 about the values of the sales, and a 413", () => {
+    const coercion = 'Variable "$sales" got invalid value 1.5 at "sales[3].items[0].quantity"; Int cannot represent non-integer value: 1.5';
+    expect(decideRetry({ status: 400, codes: ["BAD_USER_INPUT"], message: coercion }, NOW)).toEqual({ kind: "reject" });
+    expect(decideRetry({ status: 400, codes: ["GRAPHQL_VALIDATION_FAILED"], message: "other", messages: ["other", coercion] }, NOW)).toEqual({ kind: "reject" });
+    expect(decideRetry({ status: 400, codes: ["BAD_USER_INPUT"], message: "sales[2].items[0].quantity: must be a positive integer" }, NOW)).toEqual({ kind: "reject" });
+    expect(decideRetry({ status: 413, codes: ["PAYLOAD_TOO_LARGE"], message: "Request body too large" }, NOW)).toEqual({ kind: "reject" });
+    expect(decideRetry({ status: 413, codes: [], message: "<html>413 Request Entity Too Large</html>" }, NOW)).toEqual({ kind: "reject" });
+  });
+
+  it("pauses with backoff, never failing sales, on a 4xx that is not about the sales", () => {
+    const pause = (facts: Parameters<typeof decideRetry>[0]) => decideRetry(facts, NOW).kind;
+    expect(pause({ status: 400, codes: ["BAD_REQUEST"], message: "x-shop-id header must be a UUID" })).toBe("pause");
+    expect(pause({ status: 400, codes: ["GRAPHQL_VALIDATION_FAILED"], message: 'Cannot query field "retryable" on type "SyncError".' })).toBe("pause");
+    expect(pause({ status: 400, codes: ["BAD_REQUEST"], message: "Request body is not valid JSON" })).toBe("pause");
+    expect(pause({ status: 400, codes: [], message: 'Variable "$sales" got invalid value' })).toBe("pause");
+    for (const status of [404, 405, 409, 410, 422]) expect(pause({ status, codes: [], message: "Not Found" })).toBe("pause");
+    expect(decideRetry({ status: 409, retryAfter: "30", codes: [], message: "" }, NOW)).toEqual({ kind: "pause", retryAfterMs: 30_000 });
   });
 
   it("reads the facts out of an Apollo network error", () => {
@@ -80,7 +94,7 @@ describe("the retry decision", () => {
       graphQLErrors: [],
       networkError: { statusCode: 503, response: { headers: new Headers({ "retry-after": "3" }) }, result: { errors: [{ message: "down", extensions: { code: "X" } }] } },
     };
-    expect(factsOf(error)).toEqual({ status: 503, retryAfter: "3", codes: ["X"], message: "down" });
-    expect(factsOf(new TypeError("fetch failed"))).toEqual({ status: undefined, retryAfter: null, codes: [], message: "fetch failed" });
+    expect(factsOf(error)).toEqual({ status: 503, retryAfter: "3", codes: ["X"], message: "down", messages: ["down"] });
+    expect(factsOf(new TypeError("fetch failed"))).toEqual({ status: undefined, retryAfter: null, codes: [], message: "fetch failed", messages: [] });
   });
 });

@@ -60,16 +60,27 @@ describe("the sync engine", () => {
   });
 
   it("splits a batch the server refuses as a whole until the bad sale fails alone", async () => {
+    const coercionError = 'Variable "$sales" got invalid value 1.5 at "sales[0].items[0].quantity"; Int cannot represent non-integer value: 1.5';
     let bad = "";
     const { client, sent } = clientWith((sales) =>
-      sales.some((s) => s.clientTempId === bad) ? { kind: "failed", facts: { status: 400, codes: ["BAD_USER_INPUT"], message: "quantity: Int cannot represent 1.5" } } : ok(sales),
+      sales.some((s) => s.clientTempId === bad) ? { kind: "failed", facts: { status: 400, codes: ["BAD_USER_INPUT"], message: coercionError } } : ok(sales),
     );
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) ids.push((await client.recordSale({ items: [line] })).clientTempId);
     bad = ids[5];
     expect(await client.sync()).toEqual({ kind: "done", synced: 7, failed: 1 });
-    expect(client.pendingSales()).toEqual([expect.objectContaining({ clientTempId: bad, state: "failed", syncError: "quantity: Int cannot represent 1.5" })]);
+    expect(client.pendingSales()).toEqual([expect.objectContaining({ clientTempId: bad, state: "failed", syncError: coercionError })]);
     expect(sent.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(8)));
+    await client.dispose();
+  });
+
+  it("keeps the whole queue pending and backs off when a proxy answers 404 to every request", async () => {
+    const { client, sent } = clientWith(() => ({ kind: "failed", facts: { status: 404, codes: [], message: "Not Found" } }));
+    for (let i = 0; i < 8; i++) await client.recordSale({ items: [line] });
+    expect(await client.sync()).toEqual({ kind: "retrying", error: "HTTP 404: Not Found", retryInMs: 10 });
+    expect(sent).toHaveLength(1);
+    expect(client.pendingSales().map((r) => [r.state, r.attempts])).toEqual(Array(8).fill(["pending", 0]));
+    expect(client.status()).toMatchObject({ pending: 8, failed: 0, lastError: "HTTP 404: Not Found", nextRetryAt: expect.any(String) });
     await client.dispose();
   });
 

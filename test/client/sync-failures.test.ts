@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { MemoryStorage } from "../../client/src";
+import { apolloSyncTransport } from "../../client/src/sync/sync-transport";
 import { countRows } from "../support/database";
 import { type TestServer, startTestServer } from "../support/test-server";
 import { cachedSales, cachedStock, controllableFetch, expiredTokenLike, tempSaleKeys, testClient, warmCache } from "./client-harness";
@@ -146,6 +147,58 @@ describe("a token that expires mid-queue", () => {
     expect((await client.sync()).kind).toBe("authRequired");
     expect(client.status().authRequired).toBe(true);
     expect(client.pendingSales()).toEqual([expect.objectContaining({ clientTempId: record.clientTempId, state: "pending" })]);
+    await client.dispose();
+  });
+});
+
+describe("a request refused for a reason that is not the sales", () => {
+  it("keeps every sale pending and reports lastError when the uri is wrong (404), then syncs once it is right", async () => {
+    const shop = await t.seed();
+    const storage = new MemoryStorage();
+    const wrong = testClient(t, shop.shopId, { storage, token: shop.tokens.cashier, uri: `${t.url}/graphq` });
+    await wrong.ready;
+    for (let i = 0; i < 3; i++) await wrong.recordSale({ items: [{ productId: shop.products[0].id, quantity: 1, price: shop.products[0].price }] });
+    const report = await wrong.sync();
+    expect(report).toMatchObject({ kind: "retrying", error: expect.stringContaining("404") });
+    expect(wrong.pendingSales().map((r) => r.state)).toEqual(["pending", "pending", "pending"]);
+    expect(wrong.status()).toMatchObject({ pending: 3, failed: 0, lastError: expect.stringContaining("404"), nextRetryAt: expect.any(String) });
+    await wrong.dispose();
+
+    const right = testClient(t, shop.shopId, { storage, token: shop.tokens.cashier });
+    expect(await right.sync()).toEqual({ kind: "done", synced: 3, failed: 0 });
+    await right.dispose();
+  });
+
+  it("pauses on a header-level BAD_REQUEST (x-shop-id not a UUID) without failing the queue", async () => {
+    const shop = await t.seed();
+    const client = testClient(t, "shop-1", { storage: new MemoryStorage(), token: shop.tokens.cashier });
+    await client.ready;
+    for (let i = 0; i < 4; i++) await client.recordSale({ items: [{ productId: shop.products[0].id, quantity: 1, price: shop.products[0].price }] });
+    expect(await client.sync()).toEqual({ kind: "retrying", error: "HTTP 400: x-shop-id header must be a UUID", retryInMs: expect.any(Number) });
+    expect(client.status()).toMatchObject({ pending: 4, failed: 0, lastError: "HTTP 400: x-shop-id header must be a UUID" });
+    await client.dispose();
+  });
+
+  it("splits on the server's coercion error naming $sales, so only the sale with a bad value fails", async () => {
+    const shop = await t.seed();
+    const product = shop.products[0];
+    let bad = "";
+    const client = testClient(t, shop.shopId, {
+      storage: new MemoryStorage(),
+      token: shop.tokens.cashier,
+      // A value recordSale would refuse, as an older till build might have stored it.
+      transport: (apollo) => {
+        const send = apolloSyncTransport(apollo);
+        return (sales) => send(sales.map((s) => (s.clientTempId === bad ? { ...s, items: [{ ...s.items[0], quantity: 1.5 }] } : s)));
+      },
+    });
+    await client.ready;
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await client.recordSale({ items: [{ productId: product.id, quantity: 1, price: product.price }] })).clientTempId);
+    bad = ids[2];
+    expect(await client.sync()).toEqual({ kind: "done", synced: 3, failed: 1 });
+    expect(client.pendingSales()).toEqual([expect.objectContaining({ clientTempId: bad, state: "failed", syncError: expect.stringContaining("$sales") })]);
+    expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(3);
     await client.dispose();
   });
 });

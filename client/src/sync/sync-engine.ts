@@ -33,8 +33,9 @@ export type SyncEngineDeps = {
 /**
  * Sends the outbox in recorded order, `batchSize` sales per request, one sync at a time (per client,
  * and per origin where Web Locks exist). Transient failures back off with full jitter (or as the
- * server's Retry-After says); 401/403 pause until `sync()` is called again; a refused request is
- * split until the sale at fault is alone, and that sale alone is marked failed.
+ * server's Retry-After says), and so do refusals that are not about the sales (a wrong URL, a
+ * proxy's 404, a bad header); 401/403 pause until `sync()` is called again; a request refused for
+ * its sales (a value, its size) is split until the sale at fault is alone, and that sale alone fails.
  */
 export class SyncEngine {
   private running: Promise<SyncReport> | null = null;
@@ -138,6 +139,10 @@ export class SyncEngine {
       case "retry":
         await this.backToPending(ids, 1);
         return { kind: "retry", error: outcome.facts.message, retryAfterMs: decision.retryAfterMs, reachedServer: outcome.facts.status !== undefined };
+      case "pause":
+        // Not the sales' fault (wrong URL, a proxy mid-deploy, a bad header): keep them, back off.
+        await this.backToPending(ids, 0);
+        return { kind: "retry", error: pauseMessage(outcome.facts), retryAfterMs: decision.retryAfterMs, reachedServer: true };
       case "auth":
         await this.backToPending(ids, 0);
         return { kind: "auth", error: outcome.facts.message };
@@ -207,6 +212,10 @@ export class SyncEngine {
     this.retryTimer = null;
     this.deps.status.update({ nextRetryAt: null });
   }
+}
+
+function pauseMessage({ status, message }: { status?: number; message: string }): string {
+  return status === undefined || message.includes(String(status)) ? message : `HTTP ${status}: ${message}`;
 }
 
 function messageOf(error: unknown): string {

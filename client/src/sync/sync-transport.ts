@@ -52,10 +52,12 @@ export function factsOf(error: unknown): FailureFacts {
     .map((g) => g.extensions?.code)
     .filter((c): c is string => typeof c === "string");
   const bodyMessage = bodyErrors[0]?.message;
+  const messages = [...bodyErrors, ...(e.graphQLErrors ?? [])].map((g) => g.message).filter((m): m is string => typeof m === "string");
   return {
     status: typeof network?.statusCode === "number" ? network.statusCode : undefined,
     retryAfter: network?.response?.headers?.get("retry-after") ?? null,
     codes,
     message: bodyMessage ?? e.graphQLErrors?.[0]?.message ?? e.message ?? String(error),
+    messages,
   };
 }
