@@ -142,4 +142,77 @@ describe("the sync engine", () => {
     await here.dispose();
     await otherTab.dispose();
   });
+
+  describe("sales the server answered but could not take now", () => {
+    const serverFailed = "The server could not record this sale; it was not saved. Retry later.";
+    const answerWith = (sales: OfflineSale[], later: (id: string) => "retryable" | "left out" | null): SendOutcome => {
+      const taken = sales.filter((s) => later(s.clientTempId) === null);
+      const answer = ok(taken);
+      if (answer.kind !== "answered") throw new Error("unreachable");
+      const errors = sales.filter((s) => later(s.clientTempId) === "retryable").map((s) => ({ clientTempId: s.clientTempId, error: serverFailed, retryable: true }));
+      return { kind: "answered", answer: { ...answer.answer, errors } };
+    };
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ["nextTick", "queueMicrotask", "setImmediate"] }));
+    afterEach(() => jest.useRealTimers());
+
+    it("puts a retryable error back to pending and resends it after the backoff, while the others sync", async () => {
+      let failing = "";
+      const { client, sent } = clientWith((sales, call) => answerWith(sales, (id) => (call === 1 && id === failing ? "retryable" : null)));
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await client.recordSale({ items: [line] })).clientTempId);
+      failing = ids[1];
+      expect(await client.sync()).toEqual({ kind: "retrying", error: serverFailed, retryInMs: 10 });
+      expect(sent).toEqual([ids]);
+      expect(client.pendingSales()).toEqual([expect.objectContaining({ clientTempId: failing, state: "pending", attempts: 1 })]);
+      expect(client.status()).toMatchObject({ pending: 1, synced: 2, failed: 0, online: true, lastError: serverFailed });
+
+      await jest.advanceTimersByTimeAsync(9);
+      expect(sent).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(1);
+      await until(() => client.pendingSales().length === 0);
+      expect(sent).toEqual([ids, [failing]]);
+      expect(client.status()).toMatchObject({ pending: 0, synced: 3, failed: 0, lastError: null });
+      await client.dispose();
+    });
+
+    it("resends a sale missing from the answer after a backoff, not in a tight loop", async () => {
+      let missing = "";
+      const { client, sent } = clientWith((sales) => answerWith(sales, (id) => (id === missing ? "left out" : null)));
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await client.recordSale({ items: [line] })).clientTempId);
+      missing = ids[2];
+      const report = await client.sync();
+      expect(report).toMatchObject({ kind: "retrying", error: expect.stringMatching(/did not include/), retryInMs: 10 });
+      expect(sent).toEqual([ids]);
+      expect(client.pendingSales()).toEqual([expect.objectContaining({ clientTempId: missing, state: "pending", attempts: 1 })]);
+      // Still left out: each resend waits longer (10, 20 ms here), and none happens in between.
+      await jest.advanceTimersByTimeAsync(10);
+      await until(() => sent.length === 2);
+      await jest.advanceTimersByTimeAsync(19);
+      expect(sent).toEqual([ids, [missing]]);
+      await jest.advanceTimersByTimeAsync(1);
+      await until(() => sent.length === 3);
+      await client.dispose();
+    });
+
+    it("stops the run and backs off when the server takes none of a batch, instead of sending the rest of the queue", async () => {
+      const { client, sent } = clientWith((sales) => answerWith(sales, () => "retryable"));
+      for (let i = 0; i < 250; i++) await client.recordSale({ items: [line] });
+      expect(await client.sync()).toMatchObject({ kind: "retrying", error: serverFailed });
+      expect(sent.map((batch) => batch.length)).toEqual([100]);
+      expect(client.status()).toMatchObject({ pending: 250, failed: 0 });
+      await client.dispose();
+    });
+
+    it("matches the answer to the sales whatever the case of the echoed clientTempId", async () => {
+      const { client } = clientWith((sales) => {
+        const answer = ok(sales);
+        if (answer.kind !== "answered") throw new Error("unreachable");
+        return { kind: "answered", answer: { ...answer.answer, synced: answer.answer.synced.map((s) => ({ ...s, clientTempId: s.clientTempId.toUpperCase() })) } };
+      });
+      await client.recordSale({ items: [line] });
+      expect(await client.sync()).toEqual({ kind: "done", synced: 1, failed: 0 });
+      await client.dispose();
+    });
+  });
 });

@@ -14,7 +14,15 @@ export type SyncReport =
   | { kind: "busy" }
   | { kind: "disposed" };
 
-type BatchResult = { kind: "ok"; synced: number; failed: number } | { kind: "retry"; error: string; retryAfterMs?: number; reachedServer: boolean } | { kind: "auth"; error: string };
+/** Sales the server answered but could not take now (a retryable error, or left out of the answer). */
+type Later = { ids: string[]; error: string | null; attempts: number };
+type BatchResult =
+  | { kind: "ok"; synced: number; failed: number; later: Later }
+  | { kind: "retry"; error: string; retryAfterMs?: number; reachedServer: boolean }
+  | { kind: "auth"; error: string };
+
+const NONE_LATER: Later = { ids: [], error: null, attempts: 0 };
+const LEFT_OUT = "The server's answer did not include this sale; it will be sent again";
 
 export type SyncEngineDeps = {
   outbox: Outbox;
@@ -99,11 +107,21 @@ export class SyncEngine {
     return outcome === BUSY ? { kind: "busy" } : outcome;
   }
 
+  /**
+   * Sends batch after batch until nothing is left to send. Sales the server could not take now are
+   * set aside for this run (the rest keep flowing) and resent after a backoff, never at once; a
+   * batch in which nothing at all was taken means the server is failing, so the run stops there.
+   */
   private async drain(): Promise<SyncReport> {
     let synced = 0;
     let failed = 0;
+    let later = NONE_LATER;
+    const setAside = new Set<string>();
     while (!this.disposed) {
-      const batch = this.deps.outbox.all().filter(isSendable).slice(0, this.deps.batchSize);
+      const batch = this.deps.outbox
+        .all()
+        .filter((r) => isSendable(r) && !setAside.has(r.clientTempId))
+        .slice(0, this.deps.batchSize);
       if (batch.length === 0) break;
       const result = await this.sendBatch(batch);
       switch (result.kind) {
@@ -112,6 +130,9 @@ export class SyncEngine {
           failed += result.failed;
           this.failures = 0;
           this.deps.status.update({ online: true, lastError: null, nextRetryAt: null });
+          later = joinLater(later, result.later);
+          for (const id of result.later.ids) setAside.add(id);
+          if (result.later.ids.length > 0 && result.synced + result.failed === 0) return this.retryLater(later);
           break;
         case "retry":
           return this.scheduleRetry(result);
@@ -123,8 +144,15 @@ export class SyncEngine {
       }
     }
     if (this.disposed) return { kind: "disposed" };
+    if (later.ids.length > 0) return this.retryLater(later);
     this.deps.status.update({ lastSyncedAt: new Date(this.deps.now()).toISOString() });
     return { kind: "done", synced, failed };
+  }
+
+  /** Backs off as after a failed request, longer the more often these sales have come back. */
+  private retryLater(later: Later): SyncReport {
+    this.failures = Math.max(this.failures, later.attempts - 1);
+    return this.scheduleRetry({ kind: "retry", error: later.error ?? LEFT_OUT, reachedServer: true });
   }
 
   private async sendBatch(batch: OutboxRecord[]): Promise<BatchResult> {
@@ -158,35 +186,46 @@ export class SyncEngine {
     if (batch.length === 1) {
       const failed = await this.deps.outbox.update([batch[0].clientTempId], (r) => ({ ...toPending(r), state: "failed", syncError: error }));
       this.deps.onRecordsChanged(failed, []);
-      return { kind: "ok", synced: 0, failed: 1 };
+      return { kind: "ok", synced: 0, failed: 1, later: NONE_LATER };
     }
     const middle = Math.ceil(batch.length / 2);
     let synced = 0;
     let failed = 0;
+    let later = NONE_LATER;
     for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
       const result = await this.sendBatch(half);
       if (result.kind !== "ok") return result;
       synced += result.synced;
       failed += result.failed;
+      later = joinLater(later, result.later);
     }
-    return { kind: "ok", synced, failed };
+    return { kind: "ok", synced, failed, later };
   }
 
-  /** Stores the answer in the outbox first (durable), then shows it in the cache. */
+  /**
+   * Stores the answer in the outbox first (durable), then shows it in the cache. A permanent error
+   * fails the sale; a retryable one (the server failed, not the sale) and a sale missing from the
+   * answer go back to pending, to be resent after a backoff. Ids are matched case-insensitively.
+   */
   private async settle(ids: string[], answer: SyncAnswer): Promise<BatchResult> {
     const syncedAt = new Date(this.deps.now()).toISOString();
-    const synced = new Map(answer.synced.map((s) => [s.clientTempId, s]));
-    const errors = new Map(answer.errors.map((e) => [e.clientTempId, e.error]));
+    const synced = new Map(answer.synced.map((s) => [s.clientTempId.toLowerCase(), s]));
+    const errors = new Map(answer.errors.map((e) => [e.clientTempId.toLowerCase(), e]));
+    let laterError: string | null = null;
     const stored = await this.deps.outbox.update(ids, (r): OutboxRecord => {
-      const ok = synced.get(r.clientTempId);
+      const key = r.clientTempId.toLowerCase();
+      const ok = synced.get(key);
       if (ok) return { ...toPending(r), state: "synced", synced: true, serverId: ok.serverId, orderId: ok.orderId, syncedAt, warnings: ok.warnings };
-      const error = errors.get(r.clientTempId);
-      if (error !== undefined) return { ...toPending(r), state: "failed", syncError: error };
-      return toPending(r); // not in the answer: send again next time
+      const error = errors.get(key);
+      if (error && !error.retryable) return { ...toPending(r), state: "failed", syncError: error.error };
+      laterError = error?.error ?? laterError ?? LEFT_OUT;
+      return { ...toPending(r), attempts: r.attempts + 1 };
     });
     const nowSynced = stored.filter((r): r is SyncedRecord => r.state === "synced");
     this.deps.onRecordsChanged(stored, nowSynced);
-    return { kind: "ok", synced: nowSynced.length, failed: stored.filter((r) => r.state === "failed").length };
+    const back = stored.filter((r) => r.state === "pending");
+    const later: Later = { ids: back.map((r) => r.clientTempId), error: laterError, attempts: Math.max(0, ...back.map((r) => r.attempts)) };
+    return { kind: "ok", synced: nowSynced.length, failed: stored.filter((r) => r.state === "failed").length, later };
   }
 
   private async backToPending(ids: string[], addAttempts: number): Promise<void> {
@@ -212,6 +251,12 @@ export class SyncEngine {
     this.retryTimer = null;
     this.deps.status.update({ nextRetryAt: null });
   }
+}
+
+function joinLater(a: Later, b: Later): Later {
+  if (b.ids.length === 0) return a;
+  if (a.ids.length === 0) return b;
+  return { ids: [...a.ids, ...b.ids], error: b.error ?? a.error, attempts: Math.max(a.attempts, b.attempts) };
 }
 
 function pauseMessage({ status, message }: { status?: number; message: string }): string {
