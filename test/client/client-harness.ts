@@ -66,6 +66,15 @@ export function cachedSales(client: PosClient, first = 200) {
   return data?.sales.items ?? [];
 }
 
+/**
+ * The stock a products view shows: the cache when it is complete, else the network (a sync evicts
+ * the server figure of the products it reconciled, so views refetch it).
+ */
+export async function shownStock(client: PosClient, productId: string): Promise<number | undefined> {
+  if (client.apollo.readQuery({ query: ProductsDocument }) === null) await client.apollo.query({ query: ProductsDocument, fetchPolicy: "network-only" });
+  return cachedStock(client, productId);
+}
+
 export function cachedStock(client: PosClient, productId: string): number | undefined {
   const data = client.apollo.readQuery({ query: ProductsDocument });
   return data?.products.find((p) => p.id === productId)?.stock;

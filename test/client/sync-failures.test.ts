@@ -3,7 +3,8 @@ import { MemoryStorage } from "../../client/src";
 import { apolloSyncTransport } from "../../client/src/sync/sync-transport";
 import { countRows } from "../support/database";
 import { type TestServer, startTestServer } from "../support/test-server";
-import { cachedSales, cachedStock, controllableFetch, expiredTokenLike, tempSaleKeys, testClient, warmCache } from "./client-harness";
+import { cachedSales, cachedStock, controllableFetch, expiredTokenLike, shownStock, tempSaleKeys, testClient, warmCache } from "./client-harness";
+import { ProductsDocument } from "../../client/src";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -48,7 +49,31 @@ describe("a response lost after the server committed", () => {
     }
     expect(tempSaleKeys(client, ids)).toEqual([]);
     expect(cachedSales(client).slice(0, 3).map((s) => s.id)).toEqual(ids.reverse().map((id) => rows.get(id)!.id));
-    expect(cachedStock(client, product.id)).toBe(product.stock - 6);
+    expect(await shownStock(client, product.id)).toBe(product.stock - 6);
+    await client.dispose();
+  });
+
+  it("shows the server's stock after a refetch between the lost answer and the existing retry, not the sale counted twice", async () => {
+    const shop = await t.seed();
+    const product = shop.products[2];
+    const net = controllableFetch();
+    const client = testClient(t, shop.shopId, { storage: new MemoryStorage(), token: shop.tokens.cashier, fetch: net.fetch });
+    await warmCache(client);
+    const shown: (number | undefined)[] = [];
+    const watching = client.apollo.watchQuery({ query: ProductsDocument }).subscribe(({ data }) => shown.push(data?.products.find((p) => p.id === product.id)?.stock));
+    await client.recordSale({ items: [{ productId: product.id, quantity: 2, price: product.price }] });
+    net.loseNextSyncResponse();
+    expect((await client.sync()).kind).toBe("retrying");
+    // The till refetches its products: the server's figure already has the sale taken off.
+    await client.apollo.query({ query: ProductsDocument, fetchPolicy: "network-only" });
+
+    expect(await client.sync()).toEqual({ kind: "done", synced: 1, failed: 0 });
+    expect(net.syncAnswers[1].synced.map((s) => s.status)).toEqual(["EXISTING"]);
+    for (let i = 0; i < 200 && cachedStock(client, product.id) !== product.stock - 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(cachedStock(client, product.id)).toBe(product.stock - 2);
+    expect(shown.at(-1)).toBe(product.stock - 2);
+    expect(await shownStock(client, product.id)).toBe(product.stock - 2);
+    watching.unsubscribe();
     await client.dispose();
   });
 });
@@ -78,7 +103,7 @@ describe("a sale the server rejects among good ones", () => {
     // Shown as failed in the cache, still at the top, still holding its stock.
     const top = cachedSales(client)[0];
     expect(top).toMatchObject({ id: bad.clientTempId, syncState: "failed", syncError: expect.stringMatching(/not found/i) });
-    expect(cachedStock(client, product.id)).toBe(product.stock - 3);
+    expect(await shownStock(client, product.id)).toBe(product.stock - 3);
 
     // A permanent error is not retried automatically.
     const requests = net.syncRequests();
@@ -95,7 +120,7 @@ describe("a sale the server rejects among good ones", () => {
     expect(client.outboxRecords().map((r) => r.clientTempId)).not.toContain(bad.clientTempId);
     expect(tempSaleKeys(client, [bad.clientTempId])).toEqual([]);
     expect(cachedSales(client).map((s) => s.id)).not.toContain(bad.clientTempId);
-    expect(cachedStock(client, product.id)).toBe(product.stock - 2);
+    expect(await shownStock(client, product.id)).toBe(product.stock - 2);
     expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(2);
     await client.dispose();
   });

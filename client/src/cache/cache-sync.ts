@@ -43,19 +43,21 @@ export class CacheSync {
 
   /**
    * For sales the server now has: `Sale:<serverId>` replaces `Sale:<clientTempId>` in every root
-   * field that referenced it and joins the first page of each cached `sales` list; the stock they
-   * took moves from the overlay into the stored figure (which the server has now applied too).
+   * field that referenced it and joins the first page of each cached `sales` list. The stock they
+   * took leaves the overlay, and the stored `Product.stock` of their products is evicted, not
+   * recomputed: whether that server figure already counts the sale depends on when it was fetched
+   * (a refetch after a lost answer already does), so only the server can say. Watching queries
+   * refetch the evicted field; the overlay keeps covering the sales that are still unsynced.
    */
   reconcile(records: SyncedRecord[]): void {
     if (records.length === 0) return;
     const replacements = new Map<string, string>();
-    const stockTaken = new Map<string, number>();
+    const products = new Set<string>();
     this.cache.batch({
       update: (cache) => {
         for (const record of records) {
           const tempKey = this.saleKey(record.clientTempId);
           const serverKey = this.saleKey(record.serverId);
-          const shown = cache.readFragment({ id: tempKey, fragment: SaleOrderFragmentDoc }) !== null;
           const known = cache.readFragment({ id: serverKey, fragment: SaleOrderFragmentDoc });
           if (!known?.orderId) {
             const data = saleEntityData(record.sale, { id: record.serverId, orderId: record.orderId, syncedAt: record.syncedAt });
@@ -65,10 +67,7 @@ export class CacheSync {
             cache.evict({ id: tempKey });
             replacements.set(tempKey, serverKey);
           }
-          // A shown sale's stock was taken off by the overlay only; the stored figure takes it now.
-          if (shown && tempKey !== serverKey) {
-            for (const line of record.sale.items) stockTaken.set(line.productId, (stockTaken.get(line.productId) ?? 0) + line.quantity);
-          }
+          for (const line of record.sale.items) products.add(line.productId);
         }
         cache.modify({ id: "ROOT_QUERY", fields: (value) => replaceReferences(value, replacements) });
         const newestFirst = [...records].sort((a, b) => b.seq - a.seq).map((r) => ({ __ref: this.saleKey(r.serverId) }));
@@ -76,12 +75,7 @@ export class CacheSync {
           id: "ROOT_QUERY",
           fields: { sales: (page, { storeFieldName }) => (isFirstPage(storeFieldName) ? prepend(page as SalePage, newestFirst) : page) },
         });
-        for (const [productId, quantity] of stockTaken) {
-          cache.modify<{ stock: number }>({
-            id: cache.identify({ __typename: "Product", id: productId }),
-            fields: { stock: (stock) => (typeof stock === "number" ? stock - quantity : stock) },
-          });
-        }
+        for (const productId of products) cache.evict({ id: cache.identify({ __typename: "Product", id: productId }), fieldName: "stock" });
         this.overlay.apply(records);
       },
     });
