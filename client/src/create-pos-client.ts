@@ -13,7 +13,7 @@ import { type BackoffOptions, DEFAULT_BACKOFF } from "./sync/backoff";
 import { type LockManagerLike, createLocks } from "./sync/locks";
 import { SyncEngine, type SyncReport } from "./sync/sync-engine";
 import { type SyncTransport, apolloSyncTransport } from "./sync/sync-transport";
-import { browserSaysOnline, installTriggers } from "./sync/triggers";
+import { browserSaysOnline, installPageLifecycle, installTriggers } from "./sync/triggers";
 
 export type PosClientOptions = {
   /** The GraphQL endpoint, e.g. https://pos.example.com/graphql */
@@ -39,6 +39,12 @@ export type PosClientOptions = {
   cacheVersion?: string;
   /** Bytes of persisted cache above which persisting stops (default 5 MB; the outbox is unaffected). */
   cacheMaxSize?: number | false;
+  /**
+   * The persisted cache is written this long after the last cache write (default 1000 ms). Every
+   * write restarts the wait, so under steady writes call `flushCache()` (the client already does on
+   * `pagehide`, on the page turning hidden and in `dispose()`).
+   */
+  cacheDebounceMs?: number;
   /** Web Locks manager; defaults to `navigator.locks` where present. `null` keeps locks in this page. */
   locks?: LockManagerLike | null;
   /** Listen to the browser's online/offline events (default true where they exist). */
@@ -60,6 +66,8 @@ export type PosClient = {
   pendingSales(): OutboxRecord[];
   /** Every record of the outbox, synced ones included until pruned. */
   outboxRecords(): OutboxRecord[];
+  /** Writes the persisted Apollo cache to storage now, instead of after the debounce. */
+  flushCache(): Promise<void>;
   /** Bytes the outbox occupies in storage. */
   outboxBytes(): number;
   status(): PosSyncStatus;
@@ -71,6 +79,10 @@ export type PosClient = {
    * `SaleInFlightError`, keeping the sale, if it is in a sync request at that moment.
    */
   discard(clientTempId: string): Promise<void>;
+  /**
+   * Stops syncing, persists the cache once more and stops the Apollo client. It does not close the
+   * `storage` you passed in: you opened it, you close it (after `dispose()` resolves).
+   */
   dispose(): Promise<void>;
 };
 
@@ -112,7 +124,13 @@ export function createPosClient(options: PosClientOptions): PosClient {
     key: `${prefix}apollo-cache`,
     appVersion: options.cacheVersion,
     maxSize: options.cacheMaxSize,
+    debounceMs: options.cacheDebounceMs,
   });
+  const flushCache = async () => {
+    const persistor = await persistorReady;
+    await persistor.persist();
+  };
+  const removePageLifecycle = installPageLifecycle(() => void flushCache().catch(() => undefined));
 
   const ready = (async () => {
     await persistorReady;
@@ -179,6 +197,7 @@ export function createPosClient(options: PosClientOptions): PosClient {
     },
     pendingSales: () => (outbox ? outbox.all().filter(isUnsynced) : []),
     outboxRecords: () => (outbox ? outbox.all() : []),
+    flushCache,
     outboxBytes: () => (outbox ? outbox.byteSize() : 0),
     status: () => status.get(),
     subscribe: (listener) => status.subscribe(listener),
@@ -206,6 +225,7 @@ export function createPosClient(options: PosClientOptions): PosClient {
       disposed = true;
       if (recordTimer) clearTimeout(recordTimer);
       removeTriggers();
+      removePageLifecycle();
       await ready.catch(() => undefined);
       await engine?.dispose();
       const persistor = await persistorReady.catch(() => undefined);

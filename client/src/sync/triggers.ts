@@ -34,3 +34,24 @@ export function browserSaysOnline(): boolean {
   const nav = (globalThis as { navigator?: { onLine?: boolean } }).navigator;
   return typeof nav?.onLine === "boolean" ? nav.onLine : true;
 }
+
+/**
+ * In a browser, calls `persist` when the page may be about to go away: `pagehide` (a reload, a
+ * closed tab, bfcache) and `visibilitychange` to hidden (the last event a mobile browser reliably
+ * fires before killing a background tab). Returns the function that removes the listeners.
+ */
+export function installPageLifecycle(persist: () => void): () => void {
+  const win = (globalThis as { window?: Pick<Window, "addEventListener" | "removeEventListener"> }).window;
+  const doc = (globalThis as { document?: Pick<Document, "addEventListener" | "removeEventListener" | "visibilityState"> }).document;
+  if (!win || typeof win.addEventListener !== "function") return () => {};
+  const onPageHide = () => persist();
+  const onVisibility = () => {
+    if (doc?.visibilityState === "hidden") persist();
+  };
+  win.addEventListener("pagehide", onPageHide);
+  doc?.addEventListener("visibilitychange", onVisibility);
+  return () => {
+    win.removeEventListener("pagehide", onPageHide);
+    doc?.removeEventListener("visibilitychange", onVisibility);
+  };
+}
