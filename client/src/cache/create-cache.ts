@@ -6,7 +6,8 @@ type StoredSalePage = { __typename?: string; items: Reference[]; nextCursor: str
 /**
  * The InMemoryCache with the type policies that show the outbox in every query:
  * - the first page of `sales` starts with this till's unsynced sales (`Sale:<clientTempId>`),
- *   even after the page is refetched from a server that does not know them yet;
+ *   even after the page is refetched from a server that does not know them yet, and is made of
+ *   them alone while no server page is cached;
  * - a product's `stock` is the stored (server) figure minus what unsynced sales took;
  * - `Sale.syncState` / `Sale.syncError` (`@client`) tell pending, syncing, failed and synced apart.
  */
@@ -18,12 +19,16 @@ export function createCache(overlay: LocalOverlay): InMemoryCache {
           sales: {
             read(existing: StoredSalePage | undefined, { args, toReference, canRead }) {
               overlay.version();
-              if (!existing || args?.after) return existing;
-              const present = new Set(existing.items.map((ref) => ref.__ref));
+              if (args?.after) return existing;
+              const present = new Set(existing?.items.map((ref) => ref.__ref));
               const local = overlay
                 .unsyncedNewestFirst()
                 .map((id) => toReference({ __typename: "Sale", id }))
                 .filter((ref): ref is Reference => !!ref && !present.has(ref.__ref) && canRead(ref));
+              // No server page cached (first load offline, a purged cache): the unsynced sales alone,
+              // so they show. Apollo then counts the list as cached: cache-first would not fetch it
+              // while sales are pending, which is why lists use cache-and-network.
+              if (!existing) return local.length ? { __typename: "SalePage", items: local, nextCursor: null } : undefined;
               return local.length ? { ...existing, items: [...local, ...existing.items] } : existing;
             },
           },
