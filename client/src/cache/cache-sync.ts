@@ -17,13 +17,19 @@ export class CacheSync {
     private readonly overlay: LocalOverlay,
   ) {}
 
-  /** Writes `Sale:<clientTempId>` entries and lets the overlay list them and take their stock off. */
+  /**
+   * Writes `Sale:<clientTempId>` entries missing from the cache and lets the overlay list them and
+   * take their stock off. A sale already there is not written again: its fields never change before
+   * it syncs, and each write would wake the cache's watchers and restart the persist debounce.
+   */
   showUnsynced(records: OutboxRecord[]): void {
     this.cache.batch({
       update: (cache) => {
         for (const record of records) {
           if (!isUnsynced(record)) continue;
-          cache.writeFragment({ id: this.saleKey(record.clientTempId), fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data: saleEntityData(record.sale) });
+          const id = this.saleKey(record.clientTempId);
+          if (cache.readFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields" })) continue;
+          cache.writeFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data: saleEntityData(record.sale) });
         }
         this.overlay.apply(records);
       },

@@ -15,25 +15,21 @@ export class LocalOverlay {
   private readonly deductions = new Map<string, number>();
   private newestFirst: string[] | null = null;
 
-  /** Takes in the records' current states; synced ones leave the overlay. */
+  /**
+   * Takes in the records' current states; synced ones leave the overlay. Queries re-read only if a
+   * state, an error or the set of unsynced sales changed (a resend of pending sales changes none).
+   */
   apply(records: Iterable<OutboxRecord>): void {
+    let changed = false;
     for (const record of records) {
+      const next = shownState(record);
+      const previous = this.unsynced.get(record.clientTempId);
+      if (previous ? next && previous.state === next.state && previous.syncError === next.syncError : !next) continue;
       this.drop(record.clientTempId);
-      switch (record.state) {
-        case "pending":
-        case "syncing":
-          this.add(record, record.state, null);
-          break;
-        case "failed":
-          this.add(record, "failed", record.syncError);
-          break;
-        case "synced":
-          break;
-        default:
-          assertNever(record);
-      }
+      if (next) this.add(record, next.state, next.syncError);
+      changed = true;
     }
-    this.changed();
+    if (changed) this.changed();
   }
 
   /** For sales discarded from the outbox. */
@@ -80,5 +76,19 @@ export class LocalOverlay {
   private changed(): void {
     this.newestFirst = null;
     this.version(this.version() + 1);
+  }
+}
+
+function shownState(record: OutboxRecord): Pick<Unsynced, "state" | "syncError"> | null {
+  switch (record.state) {
+    case "pending":
+    case "syncing":
+      return { state: record.state, syncError: null };
+    case "failed":
+      return { state: "failed", syncError: record.syncError };
+    case "synced":
+      return null;
+    default:
+      return assertNever(record);
   }
 }

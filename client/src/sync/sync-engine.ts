@@ -22,6 +22,8 @@ type BatchResult =
   | { kind: "auth"; error: string };
 
 const NONE_LATER: Later = { ids: [], error: null, attempts: 0 };
+/** How long a request must be out before its sales show as `syncing` in the cache. */
+export const SHOW_SENDING_AFTER_MS = 250;
 const LEFT_OUT = "The server's answer did not include this sale; it will be sent again";
 
 export type SyncEngineDeps = {
@@ -159,8 +161,14 @@ export class SyncEngine {
     const ids = batch.map((r) => r.clientTempId);
     const sendingSince = new Date(this.deps.now()).toISOString();
     const sending = await this.deps.outbox.update(ids, (r) => ({ ...toPending(r), state: "syncing", sendingSince }));
-    this.deps.onRecordsChanged(sending, []);
-    const outcome = await this.deps.send(sending.map((r) => r.sale)).catch((error: unknown) => ({ kind: "failed" as const, facts: factsOf(error) }));
+    // "Sending" reaches the cache only if the request is still out after a moment: a request that
+    // fails at once (offline) then changes nothing on screen, and no row flickers.
+    const showSending = setTimeout(() => this.deps.onRecordsChanged(sending, []), SHOW_SENDING_AFTER_MS);
+    (showSending as { unref?: () => void }).unref?.();
+    const outcome = await this.deps
+      .send(sending.map((r) => r.sale))
+      .catch((error: unknown) => ({ kind: "failed" as const, facts: factsOf(error) }))
+      .finally(() => clearTimeout(showSending));
     if (outcome.kind === "answered") return this.settle(ids, outcome.answer);
     const decision = decideRetry(outcome.facts, this.deps.now());
     switch (decision.kind) {
