@@ -114,6 +114,31 @@ describe("the POS web app", () => {
       expect(await countRows(server.dataSource, "sales", shop.shopId)).toBe(0);
     });
   });
+
+  it("says the sync is paused, with the reason, when the server refuses it while the till is online", async () => {
+    const shop = await server.seed();
+    await inContext("paused-online", { viewport: TILL_SCREEN, serviceWorkers: "block" }, async (context) => {
+      // A proxy in front of the server answers the sync with 404 (a wrong route mid-deploy).
+      let refuse = true;
+      await context.route("**/graphql", async (route) => {
+        if (!refuse || route.request().postDataJSON()?.operationName !== "SyncOfflineSales") return route.continue();
+        await route.fulfill({ status: 404, contentType: "text/plain", body: "Not Found" });
+      });
+      const page = await openTill(context, shop);
+      await ringUp(page, [{ name: "Ceramic mug", quantity: 1 }]);
+
+      const paused = page.getByTestId("last-error");
+      await paused.getByText(/^Sync paused: .*404/).waitFor();
+      await connection(page).getByText("Online").waitFor();
+      await expectSales(page, "pending", 1);
+
+      refuse = false;
+      await page.getByRole("button", { name: "Sync now" }).click();
+      await expectSales(page, "synced", 1);
+      await paused.waitFor({ state: "detached" });
+      expect(await countRows(server.dataSource, "sales", shop.shopId)).toBe(1);
+    });
+  });
 });
 
 /** A fresh browser profile for one test; on failure, a screenshot of each page goes to the artifacts. */

@@ -33,7 +33,12 @@ export function StatusBar({ pos, shopId, onSignOut }: { pos: PosClient; shopId: 
           The server refused the token: sales are kept. Sign out and paste a new token.
         </p>
       )}
-      {(syncError ?? (!status.online && status.lastError)) && <p className="muted last-error">{syncError ?? status.lastError}</p>}
+      {syncError && <p className="muted last-error">{syncError}</p>}
+      {!syncError && status.lastError && !status.authRequired && (
+        <p className="muted last-error" data-testid="last-error">
+          Sync paused: {status.lastError.replace(/\.$/, "")}. Sales are kept and will be sent automatically.
+        </p>
+      )}
       <div className="actions">
         <button onClick={syncNow} disabled={status.syncing}>
           Sync now
