@@ -15,6 +15,7 @@ export function usePosClient(session: Session): PosClientState {
     let closed = false;
     let release: Promise<void> | null = null;
     let opened: { pos: PosClient; storage: IndexedDbStorage } | null = null;
+    // dispose() persists the cache and stops the client; the storage is ours to close, after it.
     const close = () => {
       release ??= opened ? opened.pos.dispose().finally(() => opened?.storage.close()) : null;
     };

@@ -1,5 +1,5 @@
 import { useQuery } from "@apollo/client/react";
-import { type PosClient, type SalesQuery, SalesDocument } from "@pos-sync/client";
+import { type PosClient, SaleInFlightError, type SalesQuery, SalesDocument } from "@pos-sync/client";
 import { useId, useState } from "react";
 import { money, shortId, time } from "../format";
 
@@ -71,7 +71,9 @@ function FailedSale({ clientTempId, reason, pos }: { clientTempId: string; reaso
   const [problem, setProblem] = useState<string | null>(null);
   const act = (action: (id: string) => Promise<void>) => () => {
     setProblem(null);
-    action(clientTempId).catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+    action(clientTempId).catch((error: unknown) =>
+      setProblem(error instanceof SaleInFlightError ? "This sale is being sent right now; try again in a moment." : error instanceof Error ? error.message : String(error)),
+    );
   };
   return (
     <div className="sale-state">
