@@ -5,6 +5,11 @@ import { isUuid } from "../shared/uuid";
 /**
  * The validation rules of one offline sale, shared by both transports. Each failure names its
  * field (`items[2].quantity`) and becomes that sale's error; the rest of the batch goes on.
+ *
+ * zod rather than class-validator on the GraphQL input classes: type-graphql validates a whole
+ * argument and fails the request, while a batch needs one verdict per sale with a field path, on
+ * raw JSON from the REST shim as much as on GraphQL input; zod is also several times faster on
+ * 1,000-sale batches.
  */
 export const MAX_ITEMS_PER_SALE = 500;
 export const MAX_QUANTITY = 100_000;
