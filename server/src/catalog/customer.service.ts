@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import { type RequestContext, requirePermission } from "../auth/request-context";
 import { CustomerEntity } from "../db/entities/customer.entity";
 import { ValidationError } from "../shared/errors";
-import { isUuid } from "../shared/uuid";
+import { byIdsInShop } from "../db/shop-lookup";
 
 export type NewCustomer = { name: string; email?: string | null };
 
@@ -19,13 +19,8 @@ export class CustomerService {
     });
   }
 
-  async byIds(shopId: string, ids: readonly string[]): Promise<Map<string, CustomerEntity>> {
-    const rows = await this.dataSource
-      .getRepository(CustomerEntity)
-      .createQueryBuilder("c")
-      .where("c.shop_id = :shopId AND c.id = ANY(:ids::uuid[])", { shopId, ids: ids.filter(isUuid) })
-      .getMany();
-    return new Map(rows.map((c) => [c.id, c]));
+  byIds(shopId: string, ids: readonly string[]): Promise<Map<string, CustomerEntity>> {
+    return byIdsInShop(this.dataSource, CustomerEntity, shopId, ids);
   }
 
   async create(ctx: RequestContext, input: NewCustomer): Promise<CustomerEntity> {

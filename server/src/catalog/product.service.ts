@@ -6,6 +6,7 @@ import { inTransaction } from "../db/transaction";
 import { ConflictError, ValidationError } from "../shared/errors";
 import { toCents } from "../shared/money";
 import { isUuid } from "../shared/uuid";
+import { byIdsInShop } from "../db/shop-lookup";
 import { constraintOf } from "../db/transaction";
 
 export type NewProduct = { name: string; sku: string; price: number; stock: number; lowStockThreshold: number };
@@ -33,13 +34,8 @@ export class ProductService {
     return this.dataSource.getRepository(ProductEntity).findOneBy({ shopId: ctx.shopId, id: id.toLowerCase() });
   }
 
-  async byIds(shopId: string, ids: readonly string[]): Promise<Map<string, ProductEntity>> {
-    const rows = await this.dataSource
-      .getRepository(ProductEntity)
-      .createQueryBuilder("p")
-      .where("p.shop_id = :shopId AND p.id = ANY(:ids::uuid[])", { shopId, ids: ids.filter(isUuid) })
-      .getMany();
-    return new Map(rows.map((p) => [p.id, p]));
+  byIds(shopId: string, ids: readonly string[]): Promise<Map<string, ProductEntity>> {
+    return byIdsInShop(this.dataSource, ProductEntity, shopId, ids);
   }
 
   /** A new product's opening stock is its first ledger movement, so stock is explained from day one. */
