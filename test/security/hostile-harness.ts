@@ -96,3 +96,17 @@ export async function expectSound(t: TestServer, shopId: string, before: Awaited
   }
   expect(await checkInvariants(t.dataSource, { shopId })).toEqual([]);
 }
+
+/** Sends, then checks the shop's rows against what the answer claims (see expectSound). */
+export async function sendSoundly(
+  t: TestServer,
+  shop: SeededShops,
+  transport: TransportName,
+  salesText: string,
+  body = bodyFor(transport, salesText),
+): Promise<RawAnswer> {
+  const before = await shopTotals(t.dataSource, shop.shopId);
+  const answer = await sendRaw(t, shop, transport, body);
+  await expectSound(t, shop.shopId, before, answer, salesText);
+  return answer;
+}
