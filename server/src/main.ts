@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { issueToken } from "./auth/tokens";
 import { ConfigError, loadConfig } from "./config/config";
 import { DEMO_SHOP, demoShopExists, seedDemoShopIfEmpty } from "./demo/seed";
-import { createLogger } from "./http/logger";
+import { createLogger } from "./observability/logger";
 import { startServer } from "./server";
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { AppConfig } from "./config/config";
 import { type Database, migrate, openDatabase } from "./db/data-source";
-import { createApp } from "./http/app";
+import { createApp } from "./api/http/app";
 import { type Services, createServices } from "./services";
 import { type Metrics, createMetrics } from "./observability/metrics";
 import { poolStatsOf } from "./db/pool-stats";

@@ -1,4 +1,4 @@
-import { type SoakReport, formatReport, runSoak } from "../../server/src/soak/soak";
+import { type SoakReport, formatReport, runSoak } from "../../tools/soak/soak";
 import { type TestServer, startTestServer } from "../support/test-server";
 
 /**

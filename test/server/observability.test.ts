@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
-import { createApp } from "../../server/src/http/app";
-import { createLogger } from "../../server/src/http/logger";
+import { createApp } from "../../server/src/api/http/app";
+import { createLogger } from "../../server/src/observability/logger";
 import { createMetrics } from "../../server/src/observability/metrics";
 import { createServices } from "../../server/src/services";
 import { saleOf } from "../support/sales";

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import type { DataSource } from "typeorm";
 import { type AppConfig, loadConfig } from "../../server/src/config/config";
 import { type SeededShops, seedDemoShops } from "../../server/src/demo/seed";
-import { createLogger } from "../../server/src/http/logger";
+import { createLogger } from "../../server/src/observability/logger";
 import { type RunningServer, startServer } from "../../server/src/server";
 import { openDatabase } from "../../server/src/db/data-source";
 

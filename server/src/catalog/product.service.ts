@@ -6,6 +6,7 @@ import { inTransaction } from "../db/transaction";
 import { ConflictError, ValidationError } from "../shared/errors";
 import { toCents } from "../shared/money";
 import { isUuid } from "../shared/uuid";
+import { recordOpeningStock } from "../inventory/stock-ledger";
 import { byIdsInShop } from "../db/shop-lookup";
 import { constraintOf } from "../db/transaction";
 
@@ -54,14 +55,10 @@ export class ProductService {
       return await inTransaction(this.dataSource, async (tx) => {
         await tx.sql(
           `INSERT INTO products (shop_id, id, name, sku, price_cents, stock, low_stock_threshold)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [ctx.shopId, id, input.name.trim(), input.sku.trim(), priceCents, input.stock, input.lowStockThreshold],
+           VALUES ($1, $2, $3, $4, $5, 0, $6)`,
+          [ctx.shopId, id, input.name.trim(), input.sku.trim(), priceCents, input.lowStockThreshold],
         );
-        await tx.sql(
-          `INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, note, created_by)
-           VALUES ($1, $2, $3, 'initial', 'opening stock', $4)`,
-          [ctx.shopId, id, input.stock, ctx.userId],
-        );
+        await recordOpeningStock(tx, ctx.shopId, id, input.stock, ctx.userId);
         return tx.manager.getRepository(ProductEntity).findOneByOrFail({ shopId: ctx.shopId, id });
       });
     } catch (error) {

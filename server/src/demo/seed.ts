@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import type { Role } from "../auth/permissions";
 import { issueToken } from "../auth/tokens";
 import { type Tx, inTransaction } from "../db/transaction";
+import { recordOpeningStock } from "../inventory/stock-ledger";
 
 type ProductSeed = { name: string; sku: string; priceCents: number; stock: number; lowStockThreshold: number };
 
@@ -34,13 +35,10 @@ async function createShop(
     const id = randomUUID();
     productIds.push(id);
     await tx.sql(
-      `INSERT INTO products (shop_id, id, name, sku, price_cents, stock, low_stock_threshold) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-      [shopId, id, p.name, p.sku, p.priceCents, p.stock, p.lowStockThreshold],
+      `INSERT INTO products (shop_id, id, name, sku, price_cents, stock, low_stock_threshold) VALUES ($1,$2,$3,$4,$5,0,$6)`,
+      [shopId, id, p.name, p.sku, p.priceCents, p.lowStockThreshold],
     );
-    await tx.sql(
-      `INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, note) VALUES ($1,$2,$3,'initial','opening stock')`,
-      [shopId, id, p.stock],
-    );
+    await recordOpeningStock(tx, shopId, id, p.stock, null);
   }
   const customerId = randomUUID();
   await tx.sql(`INSERT INTO customers (shop_id, id, name, email) VALUES ($1,$2,$3,$4)`, [

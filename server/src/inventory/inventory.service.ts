@@ -5,7 +5,7 @@ import { ProductEntity } from "../db/entities/product.entity";
 import { inTransaction } from "../db/transaction";
 import { NotFoundError, ValidationError } from "../shared/errors";
 import { isUuid } from "../shared/uuid";
-import { applyStockDeltas } from "./stock-changes";
+import { recordMovements } from "./stock-ledger";
 
 const MAX_ADJUSTMENT = 1_000_000;
 
@@ -24,13 +24,8 @@ export class InventoryService {
     if (!isUuid(productId)) throw new NotFoundError(`Product ${productId} not found`);
     const id = productId.toLowerCase();
     return inTransaction(this.dataSource, async (tx) => {
-      const updated = await applyStockDeltas(tx, ctx.shopId, new Map([[id, delta]]));
+      const updated = await recordMovements(tx, ctx.shopId, ctx.userId, [{ productId: id, delta, reason: "adjustment", note }]);
       if (updated.length === 0) throw new NotFoundError(`Product ${productId} not found`);
-      await tx.sql(
-        `INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, note, created_by)
-         VALUES ($1, $2, $3, 'adjustment', $4, $5)`,
-        [ctx.shopId, id, delta, note, ctx.userId],
-      );
       return tx.manager.getRepository(ProductEntity).findOneByOrFail({ shopId: ctx.shopId, id });
     });
   }

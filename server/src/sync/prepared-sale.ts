@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { formatCents, lineTotalCents, toBasisPoints, toCents } from "../shared/money";
+import { lineTotalCents, toBasisPoints, toCents } from "../shared/money";
 import type { OfflineSalePayload } from "./offline-sale.schema";
 
-/** A validated sale in the server's exact units, ready to be written set-based. */
+/** A validated sale in the server's exact units, ready to be judged (sale-rules.ts) and written. */
 export type PreparedItem = {
   productId: string;
   quantity: number;
@@ -15,20 +15,13 @@ export type PreparedSale = {
   clientTempId: string;
   customerId: string | null;
   soldAt: string;
+  /** createdAt exactly as the till sent it, for messages that quote it. */
+  createdAtAsSent: string;
   totalCents: number;
   items: PreparedItem[];
-  needsReview: boolean;
-  reviewReasons: string[];
-  warnings: string[];
   /** SHA-256 of the canonical payload: numbers normalised, key order irrelevant. */
   fingerprint: string;
 };
-
-/** A client's total may differ from the lines by a rounding cent; beyond that a person must look. */
-const TOTAL_TOLERANCE_CENTS = 1;
-/** A till's clock may run ahead a little; a day ahead (or a date before 2000) means it is wrong. */
-const CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
-const PLAUSIBLE_SINCE = Date.parse("2000-01-01T00:00:00Z");
 
 export function prepareSale(sale: OfflineSalePayload): PreparedSale {
   const items = sale.items.map((item): PreparedItem => {
@@ -44,33 +37,24 @@ export function prepareSale(sale: OfflineSalePayload): PreparedSale {
     };
   });
   const totalCents = toCents(sale.totalAmount) ?? 0;
-  const linesCents = items.reduce((sum, item) => sum + item.lineTotalCents, 0);
-  const reviewReasons: string[] = [];
-  if (Math.abs(totalCents - linesCents) > TOTAL_TOLERANCE_CENTS) {
-    reviewReasons.push(
-      `totalAmount ${formatCents(totalCents)} differs from the sum of the lines ${formatCents(linesCents)}`,
-    );
-  }
-  const soldAtMs = Date.parse(sale.createdAt);
-  if (soldAtMs > Date.now() + CLOCK_SKEW_MS || soldAtMs < PLAUSIBLE_SINCE) {
-    reviewReasons.push(`createdAt ${sale.createdAt} is implausible; the till's clock may be wrong`);
-  }
   const customerId = sale.customerId ? sale.customerId.toLowerCase() : null;
-  const soldAt = new Date(soldAtMs).toISOString();
+  const soldAt = new Date(Date.parse(sale.createdAt)).toISOString();
   const clientTempId = sale.clientTempId.toLowerCase();
   return {
     clientTempId,
     customerId,
     soldAt,
+    createdAtAsSent: sale.createdAt,
     totalCents,
     items,
-    needsReview: reviewReasons.length > 0,
-    reviewReasons,
-    warnings: reviewReasons.map((reason) => `${reason}; the sale was recorded and flagged for review`),
     fingerprint: fingerprintOf(clientTempId, customerId, soldAt, totalCents, items),
   };
 }
 
+/**
+ * The canonical payload. A field added later must leave this exactly as it was when the field is
+ * absent, so a till retrying a sale stored before an upgrade still gets `existing`.
+ */
 function fingerprintOf(
   clientTempId: string,
   customerId: string | null,

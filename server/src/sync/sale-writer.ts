@@ -1,50 +1,50 @@
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../auth/request-context";
 import type { Tx } from "../db/transaction";
-import { applyStockDeltas } from "../inventory/stock-changes";
+import { applySaleStock, saleMovementsCte } from "../inventory/stock-ledger";
 import { isUuid } from "../shared/uuid";
 import { newOrderNumber } from "./order-number";
 import type { PreparedSale } from "./prepared-sale";
+import { type StoredMapping, answerReplay, storedOriginal } from "./replay";
+import { type KnownReferences, type NewSaleVerdict, judgeNewSale } from "./sale-rules";
 import type { SaleOutcome } from "./sync.types";
 
 /**
- * Writes a batch of prepared sales set-based, inside the caller's transaction: the same five or six
+ * Writes a batch of prepared sales set-based, inside the caller's transaction: the same handful of
  * statements whatever the batch size, arrays passed with unnest() (no bind-parameter limit), and
  * the idempotency decided by the (shop_id, client_temp_id) unique key, never by a read-then-write.
  *
- * Locks are always taken in a fixed order (mappings by clientTempId, products by id) so that
- * overlapping batches from many tills or servers cannot deadlock each other.
+ * Order: stored replays are answered first (replay.ts), then the rules for a new sale are applied
+ * (sale-rules.ts) to the rest, then the ids are claimed; a claim lost to a concurrent writer is a
+ * replay too. Locks are always taken in a fixed order (mappings by clientTempId, products by id)
+ * so that overlapping batches from many tills or servers cannot deadlock each other.
  *
  * `sales` must not repeat a clientTempId (the service resolves in-batch duplicates).
  */
 export async function writeSales(tx: Tx, ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
   const outcomes = new Array<SaleOutcome>(sales.length);
-  const known = await knownReferences(tx, ctx.shopId, sales);
-  const pending = rejectUnknownProducts(sales, known.products, outcomes);
-  if (pending.length === 0) return outcomes;
-
-  const saleIds = new Map(pending.map((i) => [i, randomUUID()]));
-  const claimed = await claimClientTempIds(tx, ctx, pending.map((i) => ({ sale: sales[i], saleId: saleIds.get(i)! })));
-  const fresh = pending.filter((i) => claimed.has(sales[i].clientTempId));
-  const replayed = pending.filter((i) => !claimed.has(sales[i].clientTempId));
-
-  await answerReplays(tx, ctx, replayed.map((i) => ({ index: i, sale: sales[i] })), outcomes);
-  if (fresh.length === 0) return outcomes;
-
-  const rows = fresh.map((i) => {
-    const sale = sales[i];
-    const warnings = [...sale.warnings];
-    let customerId = sale.customerId;
-    if (customerId !== null && !known.customers.has(customerId)) {
-      warnings.push(`Customer ${customerId} not found; the sale was recorded without a customer`);
-      customerId = null;
+  const { known, stored } = await lookUpBatch(tx, ctx.shopId, sales);
+  const accepted: NewSaleRow[] = [];
+  sales.forEach((sale, index) => {
+    const original = stored.get(sale.clientTempId);
+    if (original) return void (outcomes[index] = answerReplay(sale, storedOriginal(original)));
+    const verdict = judgeNewSale(sale, known);
+    if (verdict.kind === "refused") {
+      outcomes[index] = { kind: "error", clientTempId: sale.clientTempId, error: verdict.error, retryable: false };
+    } else {
+      accepted.push({ index, sale, saleId: randomUUID(), verdict });
     }
-    return { index: i, sale, saleId: saleIds.get(i)!, customerId, warnings };
   });
+  if (accepted.length === 0) return outcomes;
+
+  const claimed = await claimClientTempIds(tx, ctx, accepted);
+  const raced = accepted.filter((row) => !claimed.has(row.sale.clientTempId));
+  await answerRacedReplays(tx, ctx, raced, outcomes);
+  const rows = accepted.filter((row) => claimed.has(row.sale.clientTempId));
+  if (rows.length === 0) return outcomes;
 
   const orderIds = await insertSalesWithLines(tx, ctx, rows);
-  await decrementStock(tx, ctx, rows.map((r) => r.sale));
-
+  await applySaleStock(tx, ctx.shopId, rows.flatMap((r) => r.sale.items));
   for (const row of rows) {
     outcomes[row.index] = {
       kind: "synced",
@@ -52,54 +52,50 @@ export async function writeSales(tx: Tx, ctx: RequestContext, sales: PreparedSal
       serverId: row.saleId,
       orderId: orderIds.get(row.saleId)!,
       status: "created",
-      warnings: row.warnings,
+      warnings: row.verdict.warnings,
     };
   }
   return outcomes;
 }
 
-/** Which of the batch's products and customers exist in this shop, in one round trip. */
-async function knownReferences(
+type MappingRow = { client_temp_id: string; sale_id: string; fingerprint: string; order_id: string };
+const toStoredMapping = (r: MappingRow): StoredMapping => ({
+  clientTempId: r.client_temp_id,
+  saleId: r.sale_id,
+  fingerprint: r.fingerprint,
+  orderId: r.order_id,
+});
+
+/** In one round trip: which products and customers exist in this shop, and which ids were synced before. */
+async function lookUpBatch(
   tx: Tx,
   shopId: string,
   sales: PreparedSale[],
-): Promise<{ products: Set<string>; customers: Set<string> }> {
+): Promise<{ known: KnownReferences; stored: Map<string, StoredMapping> }> {
   const productIds = [...new Set(sales.flatMap((s) => s.items.map((i) => i.productId)))].filter(isUuid);
   const customerIds = [...new Set(sales.map((s) => s.customerId))].filter(isUuid);
-  const rows =
-    productIds.length + customerIds.length === 0
-      ? []
-      : await tx.sql<{ kind: "p" | "c"; id: string }>(
-          `SELECT 'p' AS kind, id::text AS id FROM products WHERE shop_id = $1 AND id = ANY($2::uuid[])
-           UNION ALL
-           SELECT 'c' AS kind, id::text AS id FROM customers WHERE shop_id = $1 AND id = ANY($3::uuid[])`,
-          [shopId, productIds, customerIds],
-        );
+  const rows = await tx.sql<{ kind: "p" | "c" | "m"; id: string } & Partial<MappingRow>>(
+    `SELECT 'p' AS kind, id::text AS id, NULL AS sale_id, NULL AS fingerprint, NULL AS order_id
+       FROM products WHERE shop_id = $1 AND id = ANY($2::uuid[])
+     UNION ALL
+     SELECT 'c', id::text, NULL, NULL, NULL FROM customers WHERE shop_id = $1 AND id = ANY($3::uuid[])
+     UNION ALL
+     SELECT 'm', m.client_temp_id::text, m.sale_id::text, m.fingerprint, s.order_id
+       FROM offline_sale_syncs m JOIN sales s ON s.shop_id = m.shop_id AND s.id = m.sale_id
+      WHERE m.shop_id = $1 AND m.client_temp_id = ANY($4::uuid[])`,
+    [shopId, productIds, customerIds, sales.map((s) => s.clientTempId)],
+  );
   const known = { products: new Set<string>(), customers: new Set<string>() };
-  for (const row of rows) (row.kind === "p" ? known.products : known.customers).add(row.id);
-  return known;
-}
-
-function rejectUnknownProducts(sales: PreparedSale[], known: Set<string>, outcomes: SaleOutcome[]): number[] {
-  const pending: number[] = [];
-  sales.forEach((sale, index) => {
-    const missing = sale.items.find((item) => !known.has(item.productId));
-    if (missing) {
-      // Same words for a product that does not exist and one of another shop: nothing leaks.
-      outcomes[index] = { kind: "error", clientTempId: sale.clientTempId, error: `Product ${missing.productId} not found`, retryable: false };
-    } else {
-      pending.push(index);
-    }
-  });
-  return pending;
+  const stored = new Map<string, StoredMapping>();
+  for (const row of rows) {
+    if (row.kind === "m") stored.set(row.id, toStoredMapping({ ...(row as MappingRow), client_temp_id: row.id }));
+    else (row.kind === "p" ? known.products : known.customers).add(row.id);
+  }
+  return { known, stored };
 }
 
 /** The race is decided here: whoever inserts the mapping first owns the sale; the others see a conflict. */
-async function claimClientTempIds(
-  tx: Tx,
-  ctx: RequestContext,
-  claims: { sale: PreparedSale; saleId: string }[],
-): Promise<Set<string>> {
+async function claimClientTempIds(tx: Tx, ctx: RequestContext, claims: NewSaleRow[]): Promise<Set<string>> {
   const rows = await tx.sql<{ client_temp_id: string }>(
     `INSERT INTO offline_sale_syncs (shop_id, client_temp_id, sale_id, fingerprint)
      SELECT $1, t.client_temp_id, t.sale_id, t.fingerprint
@@ -112,39 +108,26 @@ async function claimClientTempIds(
   return new Set(rows.map((r) => r.client_temp_id));
 }
 
-async function answerReplays(
-  tx: Tx,
-  ctx: RequestContext,
-  replays: { index: number; sale: PreparedSale }[],
-  outcomes: SaleOutcome[],
-): Promise<void> {
-  if (replays.length === 0) return;
-  const rows = await tx.sql<{ client_temp_id: string; sale_id: string; fingerprint: string; order_id: string }>(
+/** A claim lost to a concurrent writer that committed meanwhile: this statement's fresh snapshot sees the winner. */
+async function answerRacedReplays(tx: Tx, ctx: RequestContext, raced: NewSaleRow[], outcomes: SaleOutcome[]): Promise<void> {
+  if (raced.length === 0) return;
+  const rows = await tx.sql<MappingRow>(
     `SELECT m.client_temp_id::text AS client_temp_id, m.sale_id::text AS sale_id, m.fingerprint, s.order_id
        FROM offline_sale_syncs m
        JOIN sales s ON s.shop_id = m.shop_id AND s.id = m.sale_id
       WHERE m.shop_id = $1 AND m.client_temp_id = ANY($2::uuid[])`,
-    [ctx.shopId, replays.map((r) => r.sale.clientTempId)],
+    [ctx.shopId, raced.map((r) => r.sale.clientTempId)],
   );
-  const byTempId = new Map(rows.map((r) => [r.client_temp_id, r]));
-  for (const { index, sale } of replays) {
+  const byTempId = new Map(rows.map((r) => [r.client_temp_id, toStoredMapping(r)]));
+  for (const { index, sale } of raced) {
     const original = byTempId.get(sale.clientTempId);
-    if (!original) {
-      // Only possible if the mapping vanished between two statements of this transaction.
-      throw new Error(`mapping for ${sale.clientTempId} conflicted but cannot be read`);
-    }
-    outcomes[index] =
-      original.fingerprint === sale.fingerprint
-        ? { kind: "synced", clientTempId: sale.clientTempId, serverId: original.sale_id, orderId: original.order_id, status: "existing", warnings: [] }
-        : { kind: "error", clientTempId: sale.clientTempId, error: reusedIdMessage(sale.clientTempId), retryable: false };
+    // Only possible if the mapping vanished between two statements of this transaction.
+    if (!original) throw new Error(`mapping for ${sale.clientTempId} conflicted but cannot be read`);
+    outcomes[index] = answerReplay(sale, storedOriginal(original));
   }
 }
 
-export function reusedIdMessage(clientTempId: string): string {
-  return `clientTempId ${clientTempId} was already used for a different sale; the original was kept unchanged`;
-}
-
-type NewSaleRow = { sale: PreparedSale; saleId: string; customerId: string | null };
+type NewSaleRow = { index: number; sale: PreparedSale; saleId: string; verdict: Extract<NewSaleVerdict, { kind: "accepted" }> };
 
 /**
  * Sales, their lines and the lines' ledger movements in one statement, so the ledger cannot miss
@@ -179,8 +162,7 @@ async function insertSalesWithLines(tx: Tx, ctx: RequestContext, rows: NewSaleRo
           WHERE l.sale_id IN (SELECT id FROM new_sales)
          RETURNING sale_id, product_id, quantity
        ), movements AS (
-         INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, sale_id, created_by)
-         SELECT $1, product_id, -quantity, 'sale', sale_id, $2 FROM new_lines
+         ${saleMovementsCte("new_lines")}
        )
        SELECT id::text AS id FROM new_sales`,
       [
@@ -189,10 +171,10 @@ async function insertSalesWithLines(tx: Tx, ctx: RequestContext, rows: NewSaleRo
         remaining.map((r) => r.saleId),
         drawn,
         remaining.map((r) => r.sale.clientTempId),
-        remaining.map((r) => r.customerId),
+        remaining.map((r) => r.verdict.customerId),
         remaining.map((r) => r.sale.totalCents),
-        remaining.map((r) => r.sale.needsReview),
-        remaining.map((r) => JSON.stringify(r.sale.reviewReasons)),
+        remaining.map((r) => r.verdict.needsReview),
+        remaining.map((r) => JSON.stringify(r.verdict.reviewReasons)),
         remaining.map((r) => r.sale.soldAt),
         lines.map((l) => l.saleId),
         lines.map((l) => l.item.productId),
@@ -212,11 +194,3 @@ async function insertSalesWithLines(tx: Tx, ctx: RequestContext, rows: NewSaleRo
   return orderIds;
 }
 
-/** Server wins: stock is decremented atomically and may go negative. */
-async function decrementStock(tx: Tx, ctx: RequestContext, sales: PreparedSale[]): Promise<void> {
-  const deltas = new Map<string, number>();
-  for (const sale of sales) {
-    for (const item of sale.items) deltas.set(item.productId, (deltas.get(item.productId) ?? 0) - item.quantity);
-  }
-  await applyStockDeltas(tx, ctx.shopId, deltas);
-}

@@ -5,7 +5,9 @@ import { inTransaction, isConnectionError, sqlStateOf } from "../db/transaction"
 import { BadRequestError, PayloadTooLargeError, ServiceUnavailableError } from "../shared/errors";
 import { clientTempIdOf, parseOfflineSale } from "./offline-sale.schema";
 import { type PreparedSale, prepareSale } from "./prepared-sale";
-import { reusedIdMessage, writeSales } from "./sale-writer";
+import { answerReplay } from "./replay";
+import { writeSales } from "./sale-writer";
+import { WriteCoalescer } from "./write-coalescer";
 import type { SaleOutcome, SyncCounts, SyncResult } from "./sync.types";
 
 export type SyncLimits = { maxSalesPerRequest: number };
@@ -72,7 +74,7 @@ export class SyncService {
     for (const index of duplicates) {
       const sale = prepared[index];
       const firstIndex = firstByTempId.get(sale.clientTempId)!;
-      outcomes[index] = answerInBatchDuplicate(sale, prepared[firstIndex], outcomes[firstIndex]);
+      outcomes[index] = answerReplay(sale, { fingerprint: prepared[firstIndex].fingerprint, outcome: outcomes[firstIndex] });
     }
     // Ids are compared lowercased, but each answer carries the id exactly as its till sent it.
     const result = summarise(outcomes.map((outcome, i) => ({ ...outcome, clientTempId: clientTempIdOf(rawSales[i]) })));
@@ -116,92 +118,6 @@ export class SyncService {
     if (state === "22003") return { kind: "error", clientTempId: sale.clientTempId, error: OUT_OF_RANGE_SALE_ERROR, retryable: false };
     if (state?.startsWith("22")) return { kind: "error", clientTempId: sale.clientTempId, error: UNSTORABLE_SALE_ERROR, retryable: false };
     return { kind: "error", clientTempId: sale.clientTempId, error: INTERNAL_SALE_ERROR, retryable: true };
-  }
-}
-
-/** Requests of at most this many sales may share a transaction; it also caps a shared batch. */
-const COALESCE_UP_TO = 100;
-/** Transactions one shop and user may have in flight at once through the coalescer. */
-const WRITERS_PER_KEY = 2;
-
-type Waiting = { sales: PreparedSale[]; resolve(outcomes: SaleOutcome[]): void; reject(error: unknown): void };
-type Queue = { ctx: RequestContext; waiting: Waiting[]; writers: number };
-
-/**
- * Group commit for small batches: while a shop's (and user's) transaction is in flight, further
- * small requests of the same shop and user wait and are then written together, set-based, in one
- * transaction, instead of each paying its own ten round trips and commit. An idle shop's request
- * is written at once, so nothing waits for a timer. A clientTempId sent by two waiting requests is
- * answered exactly as if they had come one after the other (created, then existing or reused).
- */
-class WriteCoalescer {
-  private readonly queues = new Map<string, Queue>();
-
-  constructor(private readonly write: (ctx: RequestContext, sales: PreparedSale[]) => Promise<SaleOutcome[]>) {}
-
-  submit(ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
-    if (sales.length === 0) return Promise.resolve([]);
-    if (sales.length > COALESCE_UP_TO) return this.write(ctx, sales);
-    const key = `${ctx.shopId}/${ctx.userId}`;
-    let queue = this.queues.get(key);
-    if (!queue) this.queues.set(key, (queue = { ctx, waiting: [], writers: 0 }));
-    const answer = new Promise<SaleOutcome[]>((resolve, reject) => queue.waiting.push({ sales, resolve, reject }));
-    if (queue.writers < WRITERS_PER_KEY) void this.drain(key, queue);
-    return answer;
-  }
-
-  private async drain(key: string, queue: Queue): Promise<void> {
-    queue.writers++;
-    try {
-      while (queue.waiting.length > 0) {
-        let take = 1;
-        let count = queue.waiting[0].sales.length;
-        while (take < queue.waiting.length && count + queue.waiting[take].sales.length <= COALESCE_UP_TO) {
-          count += queue.waiting[take++].sales.length;
-        }
-        await this.writeGroup(queue.ctx, queue.waiting.splice(0, take));
-      }
-    } finally {
-      queue.writers--;
-      if (queue.writers === 0 && queue.waiting.length === 0) this.queues.delete(key);
-    }
-  }
-
-  private async writeGroup(ctx: RequestContext, group: Waiting[]): Promise<void> {
-    const unique: PreparedSale[] = [];
-    const slot = new Map<string, number>();
-    for (const waiting of group) {
-      for (const sale of waiting.sales) {
-        if (!slot.has(sale.clientTempId)) slot.set(sale.clientTempId, unique.push(sale) - 1);
-      }
-    }
-    let written: SaleOutcome[];
-    try {
-      written = await this.write(ctx, unique);
-    } catch (error) {
-      for (const waiting of group) waiting.reject(error);
-      return;
-    }
-    for (const waiting of group) {
-      waiting.resolve(
-        waiting.sales.map((sale) => {
-          const k = slot.get(sale.clientTempId)!;
-          return unique[k] === sale ? written[k] : answerInBatchDuplicate(sale, unique[k], written[k]);
-        }),
-      );
-    }
-  }
-}
-
-function answerInBatchDuplicate(sale: PreparedSale, first: PreparedSale, firstOutcome: SaleOutcome): SaleOutcome {
-  if (sale.fingerprint !== first.fingerprint) {
-    return { kind: "error", clientTempId: sale.clientTempId, error: reusedIdMessage(sale.clientTempId), retryable: false };
-  }
-  switch (firstOutcome.kind) {
-    case "synced":
-      return { ...firstOutcome, status: "existing", warnings: [] };
-    case "error":
-      return firstOutcome;
   }
 }
 

@@ -1,0 +1,29 @@
+import DataLoader from "dataloader";
+import type { CustomerEntity } from "../../db/entities/customer.entity";
+import type { ProductEntity } from "../../db/entities/product.entity";
+import type { SaleItemEntity } from "../../db/entities/sale-item.entity";
+import type { Services } from "../../services";
+
+/** Per request and per shop, so a list of 200 sales costs three queries, not 600, and never mixes shops. */
+export type Loaders = {
+  product: DataLoader<string, ProductEntity | null>;
+  customer: DataLoader<string, CustomerEntity | null>;
+  saleItems: DataLoader<string, SaleItemEntity[]>;
+};
+
+export function createLoaders(shopId: string, services: Services): Loaders {
+  return {
+    product: new DataLoader(async (ids) => {
+      const found = await services.products.byIds(shopId, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    customer: new DataLoader(async (ids) => {
+      const found = await services.customers.byIds(shopId, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    saleItems: new DataLoader(async (saleIds) => {
+      const found = await services.sales.itemsBySaleIds(shopId, saleIds);
+      return saleIds.map((id) => found.get(id) ?? []);
+    }),
+  };
+}

@@ -1,0 +1,78 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import { toCustomerType, toProductType } from "../mappers/catalog.mappers";
+import { CustomerType } from "../types/customer.type";
+import { ProductType } from "../types/product.type";
+import type { SaleItemEntity } from "../../../db/entities/sale-item.entity";
+import type { SaleEntity } from "../../../db/entities/sale.entity";
+import { type GraphQLContext, authOf } from "../context";
+import { centsToAmount } from "../../../shared/money";
+import { SaleItemType, SalePageType, SaleType } from "../types/sale.type";
+
+function toSaleType(s: SaleEntity): SaleType {
+  return {
+    id: s.id,
+    orderId: s.orderId,
+    clientTempId: s.clientTempId,
+    customerId: s.customerId,
+    totalAmount: centsToAmount(s.totalCents),
+    createdAt: s.soldAt,
+    syncedAt: s.syncedAt,
+    needsReview: s.needsReview,
+    reviewReasons: s.reviewReasons,
+  };
+}
+
+function toSaleItemType(i: SaleItemEntity): SaleItemType {
+  return {
+    id: i.id,
+    productId: i.productId,
+    quantity: i.quantity,
+    price: centsToAmount(i.unitPriceCents),
+    discountPercent: i.discountPercent,
+    lineTotal: centsToAmount(i.lineTotalCents),
+  };
+}
+
+@Resolver(() => SaleType)
+export class SaleResolver {
+  @Query(() => SalePageType, { description: "Newest first (by when the sale happened), keyset-paginated." })
+  async sales(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("first", () => Int, { defaultValue: 50, description: "1..200" }) first: number,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<SalePageType> {
+    const { auth } = authOf(ctx);
+    const page = await ctx.services.sales.list(auth, first, after);
+    return { items: page.items.map(toSaleType), nextCursor: page.nextCursor };
+  }
+
+  @Query(() => SaleType, { nullable: true })
+  async sale(@Ctx() ctx: GraphQLContext, @Arg("id", () => ID) id: string): Promise<SaleType | null> {
+    const { auth } = authOf(ctx);
+    const sale = await ctx.services.sales.get(auth, id);
+    return sale && toSaleType(sale);
+  }
+
+  @FieldResolver(() => CustomerType, { nullable: true })
+  async customer(@Root() sale: SaleType, @Ctx() ctx: GraphQLContext): Promise<CustomerType | null> {
+    if (!sale.customerId) return null;
+    const customer = await authOf(ctx).loaders.customer.load(sale.customerId);
+    return customer && toCustomerType(customer);
+  }
+
+  @FieldResolver(() => [SaleItemType])
+  async items(@Root() sale: SaleType, @Ctx() ctx: GraphQLContext): Promise<SaleItemType[]> {
+    return (await authOf(ctx).loaders.saleItems.load(sale.id)).map(toSaleItemType);
+  }
+}
+
+@Resolver(() => SaleItemType)
+export class SaleItemResolver {
+  @FieldResolver(() => ProductType)
+  async product(@Root() item: SaleItemType, @Ctx() ctx: GraphQLContext): Promise<ProductType> {
+    const product = await authOf(ctx).loaders.product.load(item.productId);
+    // The composite foreign key guarantees the product exists in the sale's shop.
+    if (!product) throw new Error(`product ${item.productId} of sale item ${item.id} is missing`);
+    return toProductType(product);
+  }
+}

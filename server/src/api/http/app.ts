@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type ErrorRequestHandler, type Express } from "express";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import type { DataSource } from "typeorm";
+import type { AppConfig } from "../../config/config";
+import { buildGraphQLContext } from "../graphql/context";
+import type { Services } from "../../services";
+import { DomainError } from "../../shared/errors";
+import { syncRoute } from "../rest/sync.route";
+import { openApiRoute } from "../rest/openapi.route";
+import { type Authenticator, headerAuthenticator } from "./authenticator";
+import { httpStatusOf, toGraphQLError } from "./error-mapping";
+import { createApolloServer } from "../graphql/apollo-server";
+import { healthRoutes } from "./health";
+import type { Metrics } from "../../observability/metrics";
+import { runInRequestScope } from "../../observability/request-scope";
+import { syncRateLimits } from "./rate-limits";
+import { webApp } from "./web-app";
+
+export type App = { express: Express; stopGraphQL(): Promise<void> };
+
+export async function createApp(
+  config: AppConfig,
+  dataSource: DataSource,
+  services: Services,
+  logger: Logger,
+  metrics: Metrics,
+  isDraining: () => boolean = () => false,
+): Promise<App> {
+  const authenticateRequest = headerAuthenticator(dataSource, config.jwtSecret);
+  const apollo = await createApolloServer(config, logger);
+  await apollo.start();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id = typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }) },
+    }),
+  );
+  app.use((req, _res, next) => runInRequestScope(String(req.id), next));
+  app.use((req, res, next) => {
+    const stop = metrics.httpSeconds.startTimer({ route: routeLabel(req.path), method: req.method });
+    res.once("finish", () => stop({ status: String(res.statusCode) }));
+    next();
+  });
+  app.use(healthRoutes(dataSource, isDraining));
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const json = express.json({ limit: config.maxBodyBytes, strict: false });
+  app.use("/api/pos/sync", ...syncRateLimits(config, "rest"), json, syncRoute(services, authenticateRequest));
+  app.use(
+    "/graphql",
+    ...syncRateLimits(config, "graphql"),
+    json,
+    expressMiddleware(apollo, {
+      context: async ({ req }) => buildGraphQLContext(String(req.id), await optionalAuth(req, authenticateRequest), services),
+    }),
+  );
+  app.use(openApiRoute(config.isProduction));
+  app.use(webApp());
+  app.use((_req, res) => {
+    res.status(404).json({ error: "Not found" });
+  });
+  app.use(errorHandler);
+  return { express: app, stopGraphQL: () => apollo.stop() };
+}
+
+/** A fixed set of labels: unknown paths must not grow the metric's cardinality. */
+function routeLabel(path: string): string {
+  if (path.startsWith("/api/pos/sync")) return "/api/pos/sync";
+  if (path.startsWith("/graphql")) return "/graphql";
+  if (path === "/healthz" || path === "/readyz" || path === "/metrics") return path;
+  return "other";
+}
+
+/** GraphQL lets anonymous requests through (introspection in development); resolvers demand auth. */
+async function optionalAuth(req: express.Request, authenticateRequest: Authenticator) {
+  if (!req.headers.authorization) return null;
+  try {
+    return await authenticateRequest(req);
+  } catch (error) {
+    if (error instanceof DomainError) throw toGraphQLError(error);
+    throw error;
+  }
+}
+
+/**
+ * The HTTP edge: domain errors to their status, body-parser errors to 400/413, the rest to a bare
+ * 500. Errors on /graphql (a body the parser refused before Apollo saw it) keep the GraphQL shape.
+ */
+const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const [status, message, code] = describeError(error);
+  if (status === 500) req.log.error({ err: error }, "unhandled error");
+  res.status(status);
+  if (req.originalUrl.split("?")[0].startsWith("/graphql")) res.json({ errors: [{ message, extensions: { code } }] });
+  else res.json({ error: message, code });
+};
+
+function describeError(error: unknown): [status: number, message: string, code: string] {
+  const bodyError = error as { type?: string; status?: number };
+  if (bodyError.type === "entity.too.large") return [413, "Request body too large", "PAYLOAD_TOO_LARGE"];
+  if (bodyError.type === "entity.parse.failed") return [400, "Request body is not valid JSON", "BAD_REQUEST"];
+  if (typeof bodyError.status === "number" && bodyError.status >= 400 && bodyError.status < 500) {
+    return [bodyError.status, "Malformed request body", "BAD_REQUEST"];
+  }
+  if (error instanceof DomainError) return [httpStatusOf(error), error.message, error.code];
+  return [500, "Internal server error", "INTERNAL_SERVER_ERROR"];
+}

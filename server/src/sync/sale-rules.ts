@@ -1,0 +1,63 @@
+import { formatCents } from "../shared/money";
+import type { PreparedSale } from "./prepared-sale";
+
+/**
+ * The rules a NEW sale is judged by. They run only after the stored-replay lookup, so a retry of a
+ * sale that was stored before a rule was added is still answered `existing`, never refused by it.
+ * Each rule is a pure decision here; the writer only supplies what the database knows.
+ *
+ * Add a sync rule here: a refusal (the sale is not recorded) goes in `refusalOf`, a flag for a
+ * person (recorded, `needsReview`) in `reviewReasonsOf`, a reference that is dropped with a warning
+ * in `acceptNewSale`.
+ */
+
+/** What the database knows about the batch's references, looked up in one round trip. */
+export type KnownReferences = { products: ReadonlySet<string>; customers: ReadonlySet<string> };
+
+export type NewSaleVerdict =
+  | { kind: "refused"; error: string }
+  | { kind: "accepted"; customerId: string | null; needsReview: boolean; reviewReasons: string[]; warnings: string[] };
+
+/** A client's total may differ from the lines by a rounding cent; beyond that a person must look. */
+const TOTAL_TOLERANCE_CENTS = 1;
+/** A till's clock may run ahead a little; a day ahead (or a date before 2000) means it is wrong. */
+const CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+const PLAUSIBLE_SINCE = Date.parse("2000-01-01T00:00:00Z");
+
+export function judgeNewSale(sale: PreparedSale, known: KnownReferences, now: number = Date.now()): NewSaleVerdict {
+  const refusal = refusalOf(sale, known);
+  if (refusal) return { kind: "refused", error: refusal };
+  return acceptNewSale(sale, known, now);
+}
+
+/** Server wins on stock, but a product must exist: the seed's one reason to refuse a valid sale. */
+function refusalOf(sale: PreparedSale, known: KnownReferences): string | null {
+  const missing = sale.items.find((item) => !known.products.has(item.productId));
+  // Same words for a product that does not exist and one of another shop: nothing leaks.
+  return missing ? `Product ${missing.productId} not found` : null;
+}
+
+function acceptNewSale(sale: PreparedSale, known: KnownReferences, now: number): NewSaleVerdict {
+  const reviewReasons = reviewReasonsOf(sale, now);
+  const warnings = reviewReasons.map((reason) => `${reason}; the sale was recorded and flagged for review`);
+  let customerId = sale.customerId;
+  if (customerId !== null && !known.customers.has(customerId)) {
+    warnings.push(`Customer ${customerId} not found; the sale was recorded without a customer`);
+    customerId = null;
+  }
+  return { kind: "accepted", customerId, needsReview: reviewReasons.length > 0, reviewReasons, warnings };
+}
+
+/** The sale happened, so it is recorded; these make a person look at it. */
+function reviewReasonsOf(sale: PreparedSale, now: number): string[] {
+  const reasons: string[] = [];
+  const linesCents = sale.items.reduce((sum, item) => sum + item.lineTotalCents, 0);
+  if (Math.abs(sale.totalCents - linesCents) > TOTAL_TOLERANCE_CENTS) {
+    reasons.push(`totalAmount ${formatCents(sale.totalCents)} differs from the sum of the lines ${formatCents(linesCents)}`);
+  }
+  const soldAtMs = Date.parse(sale.soldAt);
+  if (soldAtMs > now + CLOCK_SKEW_MS || soldAtMs < PLAUSIBLE_SINCE) {
+    reasons.push(`createdAt ${sale.createdAtAsSent} is implausible; the till's clock may be wrong`);
+  }
+  return reasons;
+}
