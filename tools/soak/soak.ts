@@ -136,28 +136,7 @@ async function soakTransport(name: "rest" | "graphql", options: SoakOptions, led
           },
           body: transport.body(ledger.nextBatch(options.salesPerRequest, options.duplicateRatio)),
         }),
-        onResponse: (status, body) => {
-          if (status >= 300) {
-            ledger.problem(`${name} HTTP ${status}: ${body.slice(0, 200)}`);
-            return;
-          }
-          let answer: Answer | undefined;
-          try {
-            answer = transport.answer(JSON.parse(body));
-          } catch {
-            answer = undefined;
-          }
-          if (!answer) {
-            counts.contradictions++;
-            ledger.problem(`${name} answered 200 without a sync result: ${body.slice(0, 200)}`);
-            return;
-          }
-          const c = ledger.record(answer.synced, answer.errors);
-          counts.created += c.created;
-          counts.existing += c.existing;
-          counts.saleErrors += c.saleErrors;
-          counts.contradictions += c.contradictions;
-        },
+        onResponse: (status, body) => countAnswer(name, status, body, ledger, counts),
       },
     ],
   });
@@ -174,6 +153,30 @@ async function soakTransport(name: "rest" | "graphql", options: SoakOptions, led
     timeouts: result.timeouts,
     ...counts,
   };
+}
+
+/** Tallies one answer of the soak into the ledger; anything but a sync result is a problem. */
+function countAnswer(name: "rest" | "graphql", status: number, body: string, ledger: SoakLedger, counts: AnswerCounts): void {
+  if (status >= 300) {
+    ledger.problem(`${name} HTTP ${status}: ${body.slice(0, 200)}`);
+    return;
+  }
+  let answer: Answer | undefined;
+  try {
+    answer = TRANSPORTS[name].answer(JSON.parse(body));
+  } catch {
+    answer = undefined;
+  }
+  if (!answer) {
+    counts.contradictions++;
+    ledger.problem(`${name} answered 200 without a sync result: ${body.slice(0, 200)}`);
+    return;
+  }
+  const c = ledger.record(answer.synced, answer.errors);
+  counts.created += c.created;
+  counts.existing += c.existing;
+  counts.saleErrors += c.saleErrors;
+  counts.contradictions += c.contradictions;
 }
 
 /** The outbox's last word: whatever never got an answer is sent again until it does (bounded). */
