@@ -2,6 +2,7 @@ export { createPosClient, SaleInFlightError, type PosClient, type PosClientOptio
 export type { PosSyncStatus, StatusListener } from "./status";
 export type { SaleInput } from "./record-sale";
 export { InvalidSaleError } from "./record-sale";
+export { centsToAmount, formatCents, lineCents, lineTotalCents, saleTotalCents, toBasisPoints, toCents, type PricedLine } from "./money";
 export type { OutboxRecord, OutboxState, OfflineSale, SaleLine, PendingRecord, SyncingRecord, SyncedRecord, FailedRecord } from "./outbox/outbox-record";
 export type { SyncReport } from "./sync/sync-engine";
 export type { KeyValueStorage } from "./storage/storage";

@@ -1,3 +1,4 @@
+import { centsToAmount, saleTotalCents } from "./money";
 import type { OfflineSale, SaleLine } from "./outbox/outbox-record";
 
 /** What the till passes to `recordSale`; the client adds the id, the time and (if absent) the total. */
@@ -30,23 +31,7 @@ export function buildOfflineSale(input: SaleInput, now: Date, newId: () => strin
   };
 }
 
-/**
- * Sum of the lines, computed exactly as the server does so the sale is not flagged for review: each
- * line is priceCents x quantity x (10000 - discountBasisPoints) / 10000 rounded half up to the cent,
- * in integers (BigInt, so no float error and no overflow), then the lines are summed.
- */
+/** Sum of the lines, computed exactly as the server does (see money.ts) so the sale is not flagged for review. */
 export function totalOf(items: SaleLine[]): number {
-  const cents = items.reduce((sum, l) => sum + lineTotalCents(toCents(l.price), l.quantity, toCents(l.discountPercent ?? 0)), 0);
-  return cents / 100;
-}
-
-/** The server's line total: round_half_up(priceCents * quantity * (10000 - discountBasisPoints) / 10000). */
-export function lineTotalCents(priceCents: number, quantity: number, discountBasisPoints: number): number {
-  const gross = BigInt(priceCents) * BigInt(quantity) * BigInt(10000 - discountBasisPoints);
-  return Number((gross + 5000n) / 10000n);
-}
-
-/** 15.99 -> 1599; a percent with two decimals -> basis points (12.5 -> 1250). */
-function toCents(amount: number): number {
-  return Math.round(amount * 100);
+  return centsToAmount(saleTotalCents(items));
 }

@@ -1,4 +1,4 @@
-import type { SaleInput } from "@pos-sync/client";
+import { type SaleInput, centsToAmount, lineCents, saleTotalCents } from "@pos-sync/client";
 
 /** The sale being rung up: one line per product, with its own quantity and discount. */
 export type CartLine = { productId: string; name: string; price: number; quantity: number; discountPercent: number };
@@ -43,13 +43,14 @@ export function clampDiscount(value: number): number {
   return Math.round(Math.min(100, Math.max(0, value)) * 100) / 100;
 }
 
-/** A line's total, rounded to the cent as the server rounds it. */
+/** A line's total, by the client's money rule: the server's, so the cart shows what the server stores. */
 export function lineTotal(line: CartLine): number {
-  return Math.round(Math.round(line.price * 100) * line.quantity * (1 - line.discountPercent / 100)) / 100;
+  return centsToAmount(lineCents(line));
 }
 
+/** The sum of the lines, each rounded on its own, as the server totals a sale. */
 export function cartTotal(cart: Cart): number {
-  return Math.round(cart.reduce((sum, line) => sum + lineTotal(line) * 100, 0)) / 100;
+  return centsToAmount(saleTotalCents(cart));
 }
 
 export function toSaleInput(cart: Cart): SaleInput {

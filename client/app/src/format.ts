@@ -1,6 +1,8 @@
-/** Amounts in the shop's currency, always with cents, e.g. 12.00. */
+import { formatCents, toCents } from "@pos-sync/client";
+
+/** Amounts in the shop's currency, always with cents, e.g. 12.00 or 1,234.50 (the client's formatting). */
 export function money(amount: number): string {
-  return amount.toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return formatCents(toCents(amount));
 }
 
 /** The first block of a UUID: enough for a cashier to tell sales apart on screen. */

@@ -1,10 +1,9 @@
 import type { SaleFieldsFragment } from "../generated/graphql";
+import { centsToAmount, lineCents } from "../money";
 import type { OfflineSale } from "../outbox/outbox-record";
 
 /** SaleFieldsFragment as written to the cache: with `__typename` on every object, for normalisation. */
 export type SaleEntityData = SaleFieldsFragment & { __typename: "Sale" };
-
-const cents = (amount: number) => Math.round(amount * 100);
 
 /**
  * The cache entry for a sale of the outbox. Before the server has it, the id is the clientTempId,
@@ -29,7 +28,7 @@ export function saleEntityData(sale: OfflineSale, server?: { id: string; orderId
       quantity: line.quantity,
       price: line.price,
       discountPercent: line.discountPercent ?? 0,
-      lineTotal: Math.round(cents(line.price) * line.quantity * (1 - (line.discountPercent ?? 0) / 100)) / 100,
+      lineTotal: centsToAmount(lineCents(line)),
       product: { __typename: "Product", id: line.productId },
     })),
   };
