@@ -1,0 +1,153 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { loadConfig } from "../../config/config";
+import { offlineSaleSchema } from "../../sync/offline-sale.schema";
+import { type ErrorCode, errorBodySchema, syncResponseSchema } from "./response.schemas";
+
+/**
+ * The REST routes' contract document (OpenAPI 3.1), generated from the zod schemas that validate
+ * the requests and describe the responses. `npm run openapi` writes the committed `openapi.json`;
+ * a test fails when that file is stale or when a real response does not match it.
+ * A new REST route registers itself here with one `register…Route` function.
+ */
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
+
+export const OPENAPI_JSON_PATH = "/api/openapi.json";
+export const BEARER_AUTH = "bearerAuth";
+
+/** The limits the document quotes are the defaults; a deployment may change them. */
+const DEFAULTS = loadConfig({});
+
+const shopHeaders = z.object({
+  "x-shop-id": z.uuid().meta({ description: "The shop the request acts for; the token's user must be a member of it." }),
+});
+
+/** Field documentation over the domain's own schema: the same rules, with a description each. */
+const { shape } = offlineSaleSchema;
+const offlineSale = offlineSaleSchema
+  .extend({
+    clientTempId: shape.clientTempId.meta({
+      format: "uuid",
+      description: "Generated once by the till for the sale (a UUID) and kept across retries: the idempotency key, per shop.",
+    }),
+    items: shape.items.meta({
+      description:
+        "The lines of the sale. `productId`: a product of the shop. `quantity`: a positive integer. " +
+        "`price`: the unit price before discount, at most 2 decimals. `discountPercent`: 0 to 100, at most 2 decimals, 0 when absent.",
+    }),
+    totalAmount: shape.totalAmount.meta({
+      description: "What the customer paid, at most 2 decimals. A total that differs from the lines is recorded and flagged (a warning).",
+    }),
+    customerId: shape.customerId.meta({
+      description: "A customer of the shop. An unknown one is dropped with a warning; the sale is still recorded.",
+    }),
+    createdAt: shape.createdAt.meta({
+      description:
+        "When the sale happened: an ISO-8601 instant with a time zone (`2024-01-15T10:30:00Z`, `2024-01-15T10:30:00+02:00`). " +
+        "An implausible one (a wrong till clock) is recorded and flagged (a warning).",
+      examples: ["2024-01-15T10:30:00Z"],
+    }),
+  })
+  .meta({ id: "OfflineSale", description: "One sale made at the till, possibly while offline." });
+
+const syncRequest = z
+  .object({
+    sales: z.array(offlineSale).meta({
+      description:
+        `At most MAX_SALES_PER_REQUEST sales (${DEFAULTS.maxSalesPerRequest} by default; more answer 413). ` +
+        "Each sale is judged alone: one that breaks a rule is answered in `errors` and the rest are recorded.",
+    }),
+  })
+  .meta({ id: "SyncRequest" });
+
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+
+const rateLimitHeaders = {
+  RateLimit: {
+    description: "When rate limits are on: `limit=N, remaining=N, reset=SECONDS` (IETF draft-7) for the tightest limit.",
+    schema: { type: "string" as const },
+  },
+  "RateLimit-Policy": {
+    description: "When rate limits are on: `N;w=SECONDS`, the limit and its window.",
+    schema: { type: "string" as const },
+  },
+};
+
+function errorResponse(code: ErrorCode, description: string, extra: Partial<ResponseConfig> = {}): ResponseConfig {
+  return { description, ...json(errorBodySchema(code)), ...extra };
+}
+
+function registerSyncRoute(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: "post",
+    path: "/api/pos/sync",
+    operationId: "syncOfflineSales",
+    tags: ["sync"],
+    summary: "Sync offline sales",
+    description:
+      "Records the sales a till made while offline, exactly once per `(shop, clientTempId)`: a replay of a recorded sale " +
+      "answers `existing` with the same `serverId` and `orderId` and writes nothing, so the request is safe to retry " +
+      "after any network failure. Needs the `sales:create` permission. The same sync is offered over GraphQL " +
+      "(`syncOfflineSales`).",
+    security: [{ [BEARER_AUTH]: [] }],
+    request: {
+      headers: shopHeaders,
+      body: { required: true, description: `A JSON body of at most MAX_BODY_BYTES (${DEFAULTS.maxBodyBytes} bytes by default).`, ...json(syncRequest) },
+    },
+    responses: {
+      200: {
+        description: "Every sale of the request was judged: each is in `synced` or in `errors`.",
+        headers: rateLimitHeaders,
+        ...json(syncResponseSchema),
+      },
+      400: errorResponse(
+        "BAD_REQUEST",
+        "The request as a whole is malformed: the body is not JSON, not an object with a `sales` array, or `x-shop-id` is missing or not a UUID.",
+      ),
+      401: errorResponse("UNAUTHENTICATED", "The bearer token is missing, malformed, invalid or expired."),
+      403: errorResponse("FORBIDDEN", "The user is not a member of the shop, or the role lacks `sales:create`."),
+      413: errorResponse(
+        "PAYLOAD_TOO_LARGE",
+        "The body is over MAX_BODY_BYTES, or it holds more than MAX_SALES_PER_REQUEST sales: split the batch. Nothing was recorded.",
+      ),
+      415: errorResponse("BAD_REQUEST", "The body's charset or Content-Encoding is not supported (send UTF-8 JSON)."),
+      429: errorResponse("RATE_LIMITED", "Too many requests from this token or this address. Nothing was recorded; retry after `Retry-After`.", {
+        headers: {
+          "Retry-After": { description: "Seconds to wait before retrying.", required: true, schema: { type: "integer", minimum: 0 } },
+          ...rateLimitHeaders,
+        },
+      }),
+      500: errorResponse("INTERNAL_SERVER_ERROR", "A bug on the server; nothing of the request is guaranteed to have been recorded. Retrying is safe."),
+      503: errorResponse("UNAVAILABLE", "The database is unavailable: nothing of this request was recorded. Retry later."),
+    },
+  });
+}
+
+/** The whole document, built from scratch on each call (it is cheap: a few milliseconds). */
+export function buildOpenApiDocument(): OpenApiDocument {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", BEARER_AUTH, {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A user's token (`Authorization: Bearer <token>`), as `npm run cli -- token --user <id>` or the demo seed issues it.",
+  });
+  registerSyncRoute(registry);
+  return new OpenApiGeneratorV31(registry.definitions, { sortComponents: "alphabetically" }).generateDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "pos-sync REST API",
+      version: "1",
+      description:
+        "The REST shim for legacy tills, over the same sync as the GraphQL API. Fields may be added to responses " +
+        "in later versions, never renamed or removed: ignore the ones you do not know. Decide on an error's `code`, " +
+        "never on its wording.",
+    },
+    tags: [{ name: "sync", description: "Offline sales, exactly once." }],
+  });
+}
+
+/** The committed file's exact text: `npm run openapi` writes it, a test compares it. */
+export function openApiJson(): string {
+  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+}
