@@ -1,0 +1,76 @@
+import type { ApolloClient } from "@apollo/client/core";
+import type { TokenSource } from "../apollo";
+import type { KeyValueStorage } from "../storage/storage";
+import { type BackoffOptions, DEFAULT_BACKOFF } from "../sync/backoff";
+import type { LockManagerLike } from "../sync/locks";
+import type { SyncTransport } from "../sync/sync-transport";
+
+export type PosClientOptions = {
+  /** The GraphQL endpoint, e.g. https://pos.example.com/graphql */
+  uri: string;
+  shopId: string;
+  /** Called before every request, so a refreshed token is used from the next attempt on. */
+  getToken: TokenSource;
+  /** Durable storage for the outbox and the persisted cache (IndexedDbStorage, FileStorage, MemoryStorage). */
+  storage: KeyValueStorage;
+  fetch?: typeof fetch;
+  /** Sales per sync request (default 100; the server accepts up to its MAX_SALES_PER_REQUEST). */
+  batchSize?: number;
+  /** Automatic sync interval (default 30 s; 0 turns it off). */
+  syncIntervalMs?: number;
+  /** Sync this long after a sale is recorded (default 500 ms; false turns it off). */
+  syncAfterRecordMs?: number | false;
+  /** Sync as soon as the client is ready (default true). */
+  syncOnStart?: boolean;
+  /** How long synced records stay in the outbox (default 7 days). */
+  retentionMs?: number;
+  backoff?: Partial<BackoffOptions>;
+  /** Your own cache version: change it to drop persisted caches written by an incompatible app. */
+  cacheVersion?: string;
+  /** Bytes of persisted cache above which persisting stops (default 5 MB; the outbox is unaffected). */
+  cacheMaxSize?: number | false;
+  /**
+   * The persisted cache is written this long after the last cache write (default 1000 ms). Every
+   * write restarts the wait, so under steady writes call `flushCache()` (the client already does on
+   * `pagehide`, on the page turning hidden and in `dispose()`).
+   */
+  cacheDebounceMs?: number;
+  /** Web Locks manager; defaults to `navigator.locks` where present. `null` keeps locks in this page. */
+  locks?: LockManagerLike | null;
+  /** Listen to the browser's online/offline events (default true where they exist). */
+  networkEvents?: boolean;
+  /** Replaces the GraphQL transport of the sync (tests, custom protocols). */
+  transport?: (apollo: ApolloClient<unknown>) => SyncTransport;
+  now?: () => number;
+  random?: () => number;
+};
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** The options with every default filled in, in one place. */
+export type Settings = {
+  /** Prefix of every storage key and lock name of this shop's client. */
+  prefix: string;
+  batchSize: number;
+  syncIntervalMs: number;
+  syncAfterRecordMs: number | false;
+  syncOnStart: boolean;
+  retentionMs: number;
+  backoff: BackoffOptions;
+  now: () => number;
+  random: () => number;
+};
+
+export function resolveSettings(options: PosClientOptions): Settings {
+  return {
+    prefix: `pos-sync:${options.shopId}:`,
+    batchSize: options.batchSize ?? 100,
+    syncIntervalMs: options.syncIntervalMs ?? 30_000,
+    syncAfterRecordMs: options.syncAfterRecordMs ?? 500,
+    syncOnStart: options.syncOnStart ?? true,
+    retentionMs: options.retentionMs ?? 7 * DAY,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+  };
+}

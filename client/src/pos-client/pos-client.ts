@@ -1,0 +1,45 @@
+import type { ApolloClient } from "@apollo/client/core";
+import type { OutboxRecord, PendingRecord } from "../outbox/outbox-record";
+import type { SaleInput } from "../record-sale";
+import type { PosSyncStatus, StatusListener } from "../status";
+import type { SyncReport } from "../sync/sync-engine";
+
+/** What `createPosClient` gives the till. */
+export type PosClient = {
+  apollo: ApolloClient<unknown>;
+  /** Resolves when the persisted cache is restored and the outbox loaded. */
+  ready: Promise<void>;
+  /** Stores the sale durably, then shows it in the cache. Resolves only once it is on disk. */
+  recordSale(sale: SaleInput): Promise<PendingRecord>;
+  sync(): Promise<SyncReport>;
+  /** Sales not yet on the server (pending, syncing, failed), in recorded order. */
+  pendingSales(): OutboxRecord[];
+  /** Every record of the outbox, synced ones included until pruned. */
+  outboxRecords(): OutboxRecord[];
+  /** Writes the persisted Apollo cache to storage now, instead of after the debounce. */
+  flushCache(): Promise<void>;
+  /** Bytes the outbox occupies in storage. */
+  outboxBytes(): number;
+  status(): PosSyncStatus;
+  subscribe(listener: StatusListener): () => void;
+  /** Sends a failed sale again on the next sync (which starts at once). */
+  retry(clientTempId: string): Promise<void>;
+  /**
+   * Drops a failed or pending sale (or a synced record) from the outbox and the cache. Rejects with
+   * `SaleInFlightError`, keeping the sale, if it is in a sync request at that moment.
+   */
+  discard(clientTempId: string): Promise<void>;
+  /**
+   * Stops syncing, persists the cache once more and stops the Apollo client. It does not close the
+   * `storage` you passed in: you opened it, you close it (after `dispose()` resolves).
+   */
+  dispose(): Promise<void>;
+};
+
+/** `discard()` of a sale that is in a sync request right now: it was kept; discard it after the sync. */
+export class SaleInFlightError extends Error {
+  constructor(readonly clientTempId: string) {
+    super(`sale ${clientTempId} is being sent right now and was kept; discard it after the sync`);
+    this.name = "SaleInFlightError";
+  }
+}
