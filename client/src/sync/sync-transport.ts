@@ -1,6 +1,6 @@
 import type { ApolloClient } from "@apollo/client/core";
-import { type SyncOfflineSalesMutation, SyncOfflineSalesDocument } from "../generated/graphql";
-import type { OfflineSale } from "../outbox/outbox-record";
+import { type OfflineSaleInput, type OfflineSaleItemInput, type SyncOfflineSalesMutation, SyncOfflineSalesDocument } from "../generated/graphql";
+import type { OfflineSale, SaleLine } from "../outbox/outbox-record";
 import type { FailureFacts } from "./retry-policy";
 
 export type SyncAnswer = SyncOfflineSalesMutation["syncOfflineSales"];
@@ -24,16 +24,35 @@ export function apolloSyncTransport(apollo: ApolloClient<unknown>): SyncTranspor
   };
 }
 
-/** Only the fields of OfflineSaleInput: anything else in a record would fail validation. */
-function toInput(sale: OfflineSale): OfflineSale {
-  const { clientTempId, items, totalAmount, customerId, createdAt } = sale;
-  return {
-    clientTempId,
-    createdAt,
-    totalAmount,
-    items: items.map(({ productId, quantity, price, discountPercent }) => ({ productId, quantity, price, discountPercent: discountPercent ?? 0 })),
-    ...(customerId ? { customerId } : {}),
+/**
+ * Every key of T, the optional ones too, each with T's type for it. A value built with this type
+ * fails to compile when the generated input type gains a field it does not set, so a new sale
+ * field (after `npm run codegen`) cannot be dropped silently; object-literal checks refuse a key T
+ * does not have.
+ */
+export type EveryField<T> = { [K in keyof Required<T>]: T[K] };
+
+/** The sale as `OfflineSaleInput`: its fields and only those (anything else would fail validation). */
+export function toInput(sale: OfflineSale): OfflineSaleInput {
+  const input: EveryField<OfflineSaleInput> = {
+    clientTempId: sale.clientTempId,
+    createdAt: sale.createdAt,
+    totalAmount: sale.totalAmount,
+    items: sale.items.map(toItemInput),
+    // No customer is sent as no field at all (undefined is left out of the JSON).
+    customerId: sale.customerId || undefined,
   };
+  return input;
+}
+
+function toItemInput(line: SaleLine): OfflineSaleItemInput {
+  const input: EveryField<OfflineSaleItemInput> = {
+    productId: line.productId,
+    quantity: line.quantity,
+    price: line.price,
+    discountPercent: line.discountPercent ?? 0,
+  };
+  return input;
 }
 
 type ErrorLike = { message?: string; extensions?: { code?: unknown } };
