@@ -72,7 +72,7 @@ describe("the retry decision", () => {
   it("rejects (to split the batch) a 400 about the values of the sales, and a 413", () => {
     const coercion = 'Variable "$sales" got invalid value 1.5 at "sales[3].items[0].quantity"; Int cannot represent non-integer value: 1.5';
     expect(decideRetry({ status: 400, codes: ["BAD_USER_INPUT"], message: coercion }, NOW)).toEqual({ kind: "reject" });
-    expect(decideRetry({ status: 400, codes: ["GRAPHQL_VALIDATION_FAILED"], message: "other", messages: ["other", coercion] }, NOW)).toEqual({ kind: "reject" });
+    expect(decideRetry({ status: 400, codes: ["GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"], message: "other", messages: ["other", coercion] }, NOW)).toEqual({ kind: "reject" });
     expect(decideRetry({ status: 400, codes: ["BAD_USER_INPUT"], message: "sales[2].items[0].quantity: must be a positive integer" }, NOW)).toEqual({ kind: "reject" });
     expect(decideRetry({ status: 413, codes: ["PAYLOAD_TOO_LARGE"], message: "Request body too large" }, NOW)).toEqual({ kind: "reject" });
     expect(decideRetry({ status: 413, codes: [], message: "<html>413 Request Entity Too Large</html>" }, NOW)).toEqual({ kind: "reject" });
@@ -86,6 +86,35 @@ describe("the retry decision", () => {
     expect(pause({ status: 400, codes: [], message: 'Variable "$sales" got invalid value' })).toBe("pause");
     for (const status of [404, 405, 409, 410, 422]) expect(pause({ status, codes: [], message: "Not Found" })).toBe("pause");
     expect(decideRetry({ status: 409, retryAfter: "30", codes: [], message: "" }, NOW)).toEqual({ kind: "pause", retryAfterMs: 30_000 });
+  });
+
+  it("splits on BAD_USER_INPUT and PAYLOAD_TOO_LARGE whatever their message says", () => {
+    for (const message of ["", "Ungültiger Wert", "invalid value at items[0].quantity"]) {
+      expect(decideRetry({ status: 400, codes: ["BAD_USER_INPUT"], message }, NOW)).toEqual({ kind: "reject" });
+      expect(decideRetry({ codes: ["BAD_USER_INPUT"], message }, NOW)).toEqual({ kind: "reject" });
+      expect(decideRetry({ status: 400, codes: ["PAYLOAD_TOO_LARGE"], message }, NOW)).toEqual({ kind: "reject" });
+    }
+  });
+
+  it("pauses on a 4xx whose code is not about the values of the sales, even when its message names them", () => {
+    const namesTheSales = 'Variable "$sales" got invalid value at "sales[3].items[0].quantity"';
+    for (const code of ["BAD_REQUEST", "GRAPHQL_VALIDATION_FAILED", "NOT_FOUND", "CONFLICT"]) {
+      expect(decideRetry({ status: 400, codes: [code], message: namesTheSales, messages: [namesTheSales] }, NOW)).toEqual({ kind: "pause", retryAfterMs: undefined });
+    }
+  });
+
+  it("retries RATE_LIMITED and UNAVAILABLE, and pauses for auth on UNAUTHENTICATED and FORBIDDEN, by code alone", () => {
+    expect(decideRetry({ status: 429, retryAfter: "2", codes: ["RATE_LIMITED"], message: "slow down" }, NOW)).toEqual({ kind: "retry", retryAfterMs: 2000 });
+    expect(decideRetry({ status: 503, codes: ["UNAVAILABLE"], message: "" }, NOW).kind).toBe("retry");
+    expect(decideRetry({ codes: ["UNAVAILABLE"], message: "" }, NOW).kind).toBe("retry");
+    expect(decideRetry({ codes: ["UNAUTHENTICATED"], message: "" }, NOW)).toEqual({ kind: "auth" });
+    expect(decideRetry({ status: 200, codes: ["FORBIDDEN"], message: "" }, NOW)).toEqual({ kind: "auth" });
+  });
+
+  it("reads the code of a REST error body as it reads extensions.code", () => {
+    const error = { message: "Response not successful", networkError: { statusCode: 400, result: { error: "sales[0].items[0].quantity: must be a positive integer", code: "BAD_USER_INPUT" } } };
+    expect(factsOf(error)).toMatchObject({ status: 400, codes: ["BAD_USER_INPUT"] });
+    expect(decideRetry(factsOf(error), NOW)).toEqual({ kind: "reject" });
   });
 
   it("reads the facts out of an Apollo network error", () => {

@@ -5,10 +5,10 @@ export type FailureFacts = {
   /** HTTP status, if a response arrived. Absent: the request never got an answer (network). */
   status?: number;
   retryAfter?: string | null;
-  /** GraphQL `extensions.code` (REST: `code`) of the errors in the response, if any. */
+  /** GraphQL `extensions.code` (REST: the body's `code`) of the errors in the response, if any. */
   codes: string[];
   message: string;
-  /** Every error message of the response (`message` is the first); used to tell what was refused. */
+  /** Every error message of the response (`message` is the first), for people; never decided on. */
   messages?: string[];
 };
 
@@ -26,28 +26,26 @@ export type RetryDecision =
   | { kind: "reject" };
 
 const AUTH_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN"]);
-/** Codes of errors about input values: GraphQL variable coercion, REST body validation. */
-const INPUT_CODES = new Set(["BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST"]);
-/** A message that names the sales: GraphQL's `Variable "$sales" got invalid value ...`, REST's `sales[3].items[0].quantity: ...`. */
-const NAMES_THE_SALES = /\$sales\b|(^|[^\w$])sales\[\d+\]/;
+/**
+ * Codes that put the fault in the sales: a value the server refused (GraphQL coercion of `$sales`,
+ * REST body validation) or too many bytes. Splitting the batch isolates the sale at fault. Every
+ * other refusal (BAD_REQUEST for a bad header, GRAPHQL_VALIDATION_FAILED for a document the server
+ * does not know, a proxy's 404) is about the request, and failing sales for it would lose them.
+ */
+const THE_SALES_CODES = new Set(["BAD_USER_INPUT", "PAYLOAD_TOO_LARGE"]);
 
-/** As Apollo's RetryLink `retryFunction`, but answering how to go on rather than yes or no. */
+/**
+ * As Apollo's RetryLink `retryFunction`, but answering how to go on rather than yes or no. Decided
+ * on the HTTP status and the machine-readable codes only, never on the wording of a message.
+ */
 export function decideRetry(facts: FailureFacts, now: number): RetryDecision {
   const { status } = facts;
   if (status === 401 || status === 403 || facts.codes.some((c) => AUTH_CODES.has(c))) return { kind: "auth" };
-  if (status === 413 || facts.codes.includes("PAYLOAD_TOO_LARGE")) return { kind: "reject" };
-  if (status === 400 && isAboutTheSales(facts)) return { kind: "reject" };
+  if (status === 413 || facts.codes.some((c) => THE_SALES_CODES.has(c))) return { kind: "reject" };
   if (status === undefined) return { kind: "retry" };
   const retryAfterMs = parseRetryAfter(facts.retryAfter, now);
   if (status === 429 || status === 408 || status >= 500) return { kind: "retry", retryAfterMs };
   if (status >= 400) return { kind: "pause", retryAfterMs };
   // A 2xx/3xx carrying only errors such as INTERNAL_SERVER_ERROR: the server may recover.
   return { kind: "retry" };
-}
-
-/** A 400 whose errors are about values of the sales (so one sale is at fault), not about the request. */
-export function isAboutTheSales(facts: FailureFacts): boolean {
-  if (!facts.codes.some((c) => INPUT_CODES.has(c))) return false;
-  const messages = facts.messages?.length ? facts.messages : [facts.message];
-  return messages.some((m) => NAMES_THE_SALES.test(m));
 }

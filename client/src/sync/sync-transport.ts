@@ -66,10 +66,13 @@ type ApolloErrorLike = {
 export function factsOf(error: unknown): FailureFacts {
   const e = (error ?? {}) as ApolloErrorLike;
   const network = e.networkError ?? undefined;
-  const bodyErrors = (network?.result as { errors?: ErrorLike[] } | undefined)?.errors ?? [];
-  const codes = [...(e.graphQLErrors ?? []), ...bodyErrors]
-    .map((g) => g.extensions?.code)
-    .filter((c): c is string => typeof c === "string");
+  const body = (network?.result ?? undefined) as { errors?: ErrorLike[]; code?: unknown } | undefined;
+  const bodyErrors = body?.errors ?? [];
+  // GraphQL errors carry `extensions.code`; a REST-shaped error body (a proxy, a route before
+  // GraphQL) carries `code` beside its `error`.
+  const codes = [...[...(e.graphQLErrors ?? []), ...bodyErrors].map((g) => g.extensions?.code), body?.code].filter(
+    (c): c is string => typeof c === "string",
+  );
   const bodyMessage = bodyErrors[0]?.message;
   const messages = [...bodyErrors, ...(e.graphQLErrors ?? [])].map((g) => g.message).filter((m): m is string => typeof m === "string");
   return {
