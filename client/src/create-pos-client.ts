@@ -7,7 +7,7 @@ import { type PosClientOptions, resolveSettings } from "./pos-client/options";
 import type { PosClient } from "./pos-client/pos-client";
 import { PosSession } from "./pos-client/session";
 import { StatusStore } from "./status";
-import { createLocks } from "./sync/locks";
+import { createLocks, lockScopeOf } from "./sync/locks";
 import { apolloSyncTransport } from "./sync/sync-transport";
 import { browserSaysOnline } from "./sync/triggers";
 
@@ -21,7 +21,7 @@ export { type PosClient, SaleInFlightError } from "./pos-client/pos-client";
  */
 export function createPosClient(options: PosClientOptions): PosClient {
   const settings = resolveSettings(options);
-  const locks = createLocks(options.locks === null ? undefined : (options.locks ?? undefined));
+  const locks = createLocks(options.locks === null ? undefined : (options.locks ?? undefined), lockScopeOf(options.storage));
   const overlay = new LocalOverlay();
   const cache = createCache(overlay);
   const cacheSync = new CacheSync(cache, overlay);

@@ -13,7 +13,12 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
  * are old enough that no live process can still be writing them.
  */
 export class FileStorage implements KeyValueStorage {
-  private constructor(private readonly dir: string) {}
+  /** The directory, resolved: every FileStorage open on it (in this process) shares the client's locks. */
+  readonly lockScope: string;
+
+  private constructor(private readonly dir: string) {
+    this.lockScope = `file:${dir}`;
+  }
 
   static async open(dir: string): Promise<FileStorage> {
     await fs.mkdir(dir, { recursive: true });
@@ -24,7 +29,7 @@ export class FileStorage implements KeyValueStorage {
       const stat = await fs.stat(file).catch(() => undefined);
       if (stat && stat.mtimeMs < staleBefore) await fs.rm(file, { force: true });
     }
-    return new FileStorage(dir);
+    return new FileStorage(await fs.realpath(dir));
   }
 
   async getItem(key: string): Promise<string | null> {

@@ -8,7 +8,12 @@ const STORE = "kv";
  * browser supports it), so a resolved write has reached disk. A transaction is all-or-nothing.
  */
 export class IndexedDbStorage implements KeyValueStorage {
-  private constructor(private readonly db: IDBDatabase) {}
+  /** Where Web Locks are missing, every instance open on this database shares the client's locks. */
+  readonly lockScope: string;
+
+  private constructor(private readonly db: IDBDatabase) {
+    this.lockScope = `indexeddb:${db.name}`;
+  }
 
   static async open(name = "pos-sync", factory: IDBFactory = globalThis.indexedDB): Promise<IndexedDbStorage> {
     if (!factory) throw new Error("IndexedDB is not available here; pass a factory or use another storage");

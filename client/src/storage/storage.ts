@@ -10,4 +10,10 @@ export interface KeyValueStorage {
   getItem(key: string): Promise<string | null>;
   setItem(key: string, value: string): Promise<void>;
   removeItem(key: string): Promise<void>;
+  /**
+   * Optional: names the underlying store when two instances can open the same one (a directory, a
+   * database name). Clients on the same scope share their in-process locks; without it, the
+   * storage object itself is the scope.
+   */
+  readonly lockScope?: string;
 }
