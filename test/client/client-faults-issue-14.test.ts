@@ -60,3 +60,37 @@ describe("issue 14 item 11: two clients on one storage", () => {
     await after.dispose();
   });
 });
+
+/** Storage whose reads take a few milliseconds once `slow` is set, so a reload of the outbox takes a while. */
+class SlowReads extends MemoryStorage {
+  slow = false;
+  override async getItem(key: string): Promise<string | null> {
+    if (this.slow) await new Promise((resolve) => setTimeout(resolve, 3));
+    return super.getItem(key);
+  }
+}
+
+describe("issue 14 item 12: readers during the reload at the start of every sync", () => {
+  it("see the whole outbox in pendingSales() and outboxRecords() while the pages are being read again", async () => {
+    const storage = new SlowReads();
+    let sending = false;
+    const client = quietClient(storage, {
+      batchSize: 1000,
+      transport: () => async () => {
+        sending = true;
+        return { kind: "failed", facts: { codes: [], message: "offline" } };
+      },
+    });
+    for (let i = 0; i < 600; i++) await client.recordSale({ items: [line] });
+    storage.slow = true;
+    const seen = new Set<string>();
+    const syncing = client.sync();
+    while (!sending) {
+      seen.add(`${client.pendingSales().length} pending, ${client.outboxRecords().length} in all, status ${client.status().pending}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await syncing).kind).toBe("retrying");
+    expect([...seen]).toEqual(["600 pending, 600 in all, status 600"]);
+    await client.dispose();
+  });
+});

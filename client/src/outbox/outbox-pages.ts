@@ -1,5 +1,6 @@
 import type { KeyValueStorage } from "../storage/storage";
-import { type OutboxCounts, type OutboxRecord, countRecords } from "./outbox-record";
+import type { OutboxCounts, OutboxRecord } from "./outbox-record";
+import { PageMirror } from "./page-mirror";
 
 type Head = { version: 1; firstPage: number };
 
@@ -11,13 +12,7 @@ type Head = { version: 1; firstPage: number };
  * Callers hold the outbox lock around every method that writes.
  */
 export class OutboxPages {
-  private readonly mirror = new Map<number, OutboxRecord[]>();
-  private readonly pageById = new Map<string, number>();
-  private readonly bytes = new Map<number, number>();
-  private readonly counts = new Map<number, OutboxCounts>();
-  private readonly encoder = new TextEncoder();
-  private firstPage = 0;
-  private lastPage = -1;
+  private mirror = new PageMirror(0);
 
   constructor(
     private readonly storage: KeyValueStorage,
@@ -29,24 +24,25 @@ export class OutboxPages {
     return Math.floor(seq / this.pageSize);
   }
 
+  /**
+   * Reads every page again into a new mirror, then swaps it in: the synchronous readers see the
+   * whole outbox as it was until the reload is complete, never a half-read one.
+   */
   async loadAll(): Promise<void> {
     const rawHead = await this.storage.getItem(`${this.prefix}head`);
     const head: Head = rawHead ? (JSON.parse(rawHead) as Head) : { version: 1, firstPage: 0 };
-    this.mirror.clear();
-    this.pageById.clear();
-    this.bytes.clear();
-    this.counts.clear();
-    this.firstPage = head.firstPage;
-    this.lastPage = head.firstPage - 1;
-    await this.readForward(head.firstPage);
+    const fresh = new PageMirror(head.firstPage);
+    await this.readForward(fresh, head.firstPage);
+    this.mirror = fresh;
   }
 
   /** The seq for a new record: after the last one stored by anyone (pages another tab added included). */
   async nextSeq(): Promise<number> {
-    await this.readForward(Math.max(this.lastPage, this.firstPage));
-    const last = this.mirror.get(this.lastPage);
-    if (!last) return this.firstPage * this.pageSize;
-    return last.length > 0 ? last[last.length - 1].seq + 1 : this.lastPage * this.pageSize;
+    const { mirror } = this;
+    await this.readForward(mirror, Math.max(mirror.lastPage, mirror.firstPage));
+    const last = mirror.page(mirror.lastPage);
+    if (!last) return mirror.firstPage * this.pageSize;
+    return last.length > 0 ? last[last.length - 1].seq + 1 : mirror.lastPage * this.pageSize;
   }
 
   /** Read-modify-write of one page, from storage (not the mirror), as a single atomic setItem. */
@@ -56,81 +52,55 @@ export class OutboxPages {
     const next = change(current).sort((a, b) => a.seq - b.seq);
     const json = JSON.stringify(next);
     await this.storage.setItem(this.keyOf(page), json);
-    this.remember(page, next, json);
+    this.mirror.remember(page, next, json);
   }
 
   pagesHolding(ids: Set<string>): number[] {
-    const pages = new Set<number>();
-    for (const id of ids) {
-      const page = this.pageById.get(id);
-      if (page !== undefined) pages.add(page);
-    }
-    return [...pages].sort((a, b) => a - b);
+    return this.mirror.pagesHolding(ids);
   }
 
   /** Moves the head past empty leading pages (always keeping the last), then deletes them. */
   async dropEmptyLeadingPages(): Promise<void> {
-    let first = this.firstPage;
-    while (first < this.lastPage && (this.mirror.get(first)?.length ?? 0) === 0) {
+    const { mirror } = this;
+    let first = mirror.firstPage;
+    while (first < mirror.lastPage && (mirror.page(first)?.length ?? 0) === 0) {
       const raw = await this.storage.getItem(this.keyOf(first));
       if (raw && (JSON.parse(raw) as unknown[]).length > 0) break;
       first++;
     }
-    if (first === this.firstPage) return;
+    if (first === mirror.firstPage) return;
     const head: Head = { version: 1, firstPage: first };
     await this.storage.setItem(`${this.prefix}head`, JSON.stringify(head));
-    for (let page = this.firstPage; page < first; page++) {
+    for (let page = mirror.firstPage; page < first; page++) {
       await this.storage.removeItem(this.keyOf(page));
-      this.mirror.delete(page);
-      this.bytes.delete(page);
-      this.counts.delete(page);
+      mirror.forget(page);
     }
-    this.firstPage = first;
+    mirror.firstPage = first;
   }
 
   records(): OutboxRecord[] {
-    const out: OutboxRecord[] = [];
-    for (let page = this.firstPage; page <= this.lastPage; page++) out.push(...(this.mirror.get(page) ?? []));
-    return out;
+    return this.mirror.records();
   }
 
   find(clientTempId: string): OutboxRecord | undefined {
-    const page = this.pageById.get(clientTempId);
-    return page === undefined ? undefined : this.mirror.get(page)?.find((r) => r.clientTempId === clientTempId);
+    return this.mirror.find(clientTempId);
   }
 
-  /** Records per state, summed over pages (kept per page, so no full scan per change). */
+  /** Records per state, summed over pages. */
   tally(): OutboxCounts {
-    const total = { pending: 0, synced: 0, failed: 0 };
-    for (const c of this.counts.values()) {
-      total.pending += c.pending;
-      total.synced += c.synced;
-      total.failed += c.failed;
-    }
-    return total;
+    return this.mirror.tally();
   }
 
   byteSize(): number {
-    let total = 0;
-    for (const size of this.bytes.values()) total += size;
-    return total;
+    return this.mirror.byteSize();
   }
 
-  private async readForward(from: number): Promise<void> {
+  private async readForward(into: PageMirror, from: number): Promise<void> {
     for (let page = from; ; page++) {
       const raw = await this.storage.getItem(this.keyOf(page));
       if (raw === null) return;
-      this.remember(page, JSON.parse(raw) as OutboxRecord[], raw);
+      into.remember(page, JSON.parse(raw) as OutboxRecord[], raw);
     }
-  }
-
-  private remember(page: number, records: OutboxRecord[], json: string): void {
-    for (const record of this.mirror.get(page) ?? []) this.pageById.delete(record.clientTempId);
-    for (const record of records) this.pageById.set(record.clientTempId, page);
-    this.mirror.set(page, records);
-    this.bytes.set(page, this.encoder.encode(json).length);
-    this.counts.set(page, countRecords(records));
-    if (page > this.lastPage) this.lastPage = page;
   }
 
   private keyOf(page: number): string {
