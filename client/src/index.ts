@@ -8,7 +8,7 @@ export type { SyncReport } from "./sync/sync-engine";
 export type { KeyValueStorage } from "./storage/storage";
 export { MemoryStorage } from "./storage/memory-storage";
 export { IndexedDbStorage } from "./storage/indexeddb-storage";
-export { backoffDelay, retryDelay, parseRetryAfter, type BackoffOptions } from "./sync/backoff";
+export { backoffDelay, retryDelay, parseRetryAfter, retryAfterOfResponse, type BackoffOptions } from "./sync/backoff";
 export { decideRetry, type FailureFacts, type RetryDecision } from "./sync/retry-policy";
 export { CACHE_SCHEMA_VERSION } from "./cache/persisted-cache";
 export * from "./generated/graphql";

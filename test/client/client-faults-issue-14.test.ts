@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { type PosClientOptions, MemoryStorage, createPosClient } from "../../client/src";
+import { type PosClientOptions, MemoryStorage, createPosClient, decideRetry } from "../../client/src";
 import { FileStorage } from "../../client/src/node";
 import type { KeyValueStorage } from "../../client/src/storage/storage";
+import { type SendOutcome, factsOf } from "../../client/src/sync/sync-transport";
 
 const SHOP = "00000000-0000-4000-8000-000000000014";
 const line = { productId: "p1", quantity: 1, price: 2 };
@@ -92,5 +93,51 @@ describe("issue 14 item 12: readers during the reload at the start of every sync
     expect((await syncing).kind).toBe("retrying");
     expect([...seen]).toEqual(["600 pending, 600 in all, status 600"]);
     await client.dispose();
+  });
+});
+
+describe("issue 14 item 13: an HTTP-date Retry-After", () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const serverNow = Date.parse("2026-11-25T12:00:00Z");
+  const rateLimited = (retryAfter: string, date: string | null): SendOutcome => ({
+    kind: "failed",
+    facts: { status: 429, retryAfter, date, codes: ["RATE_LIMITED"], message: "Too many sync requests" },
+  });
+
+  async function firstWait(tillClockOffsetMs: number, outcome: SendOutcome) {
+    const client = quietClient(new MemoryStorage(), {
+      now: () => serverNow + tillClockOffsetMs,
+      backoff: { initialMs: 10, maxMs: 20, jitter: false },
+      transport: () => async () => outcome,
+    });
+    await client.recordSale({ items: [line] });
+    const report = await client.sync();
+    await client.dispose();
+    return report;
+  }
+
+  it.each([
+    ["a day ahead", DAY],
+    ["a day behind", -DAY],
+    ["right", 0],
+  ])("waits what the server asked, measured against the response's own Date, with the till's clock %s", async (_, offset) => {
+    const outcome = rateLimited(new Date(serverNow + 2000).toUTCString(), new Date(serverNow).toUTCString());
+    expect(await firstWait(offset, outcome)).toMatchObject({ kind: "retrying", retryInMs: 2000 });
+  });
+
+  it("falls back to the backoff when the wait it gives is not positive, or the Date is missing or unparsable", async () => {
+    const at = new Date(serverNow).toUTCString();
+    expect(await firstWait(DAY, rateLimited(at, new Date(serverNow + 5000).toUTCString()))).toMatchObject({ retryInMs: 10 });
+    expect(await firstWait(0, rateLimited(at, at))).toMatchObject({ retryInMs: 10 });
+    expect(await firstWait(-DAY, rateLimited(new Date(serverNow + 2000).toUTCString(), null))).toMatchObject({ retryInMs: 10 });
+    expect(await firstWait(0, rateLimited(new Date(serverNow + 2000).toUTCString(), "yesterday"))).toMatchObject({ retryInMs: 10 });
+    expect(await firstWait(0, rateLimited("soon", at))).toMatchObject({ retryInMs: 10 });
+  });
+
+  it("is read with the response's Date header from the transport's error", () => {
+    const headers = new Headers({ "retry-after": "Wed, 25 Nov 2026 12:00:02 GMT", date: "Wed, 25 Nov 2026 12:00:00 GMT" });
+    const facts = factsOf({ message: "429", networkError: { statusCode: 429, response: { headers } } });
+    expect(facts).toMatchObject({ retryAfter: "Wed, 25 Nov 2026 12:00:02 GMT", date: "Wed, 25 Nov 2026 12:00:00 GMT" });
+    expect(decideRetry(facts, serverNow + DAY)).toEqual({ kind: "retry", retryAfterMs: 2000 });
   });
 });

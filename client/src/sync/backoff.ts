@@ -27,11 +27,30 @@ export function retryDelay(
   return backoffDelay(failures, options, random);
 }
 
-/** `Retry-After: <seconds>` or `Retry-After: <HTTP-date>`, in milliseconds from `now`; undefined if absent or invalid. */
+/**
+ * `Retry-After: <seconds>` or `Retry-After: <HTTP-date>`, in milliseconds from `now`; undefined if
+ * absent or invalid. An HTTP-date is only as good as the clock `now` comes from: for a server's
+ * answer use `retryAfterOfResponse`, which reads it against the answer's own Date header.
+ */
 export function parseRetryAfter(header: string | null | undefined, now: number): number | undefined {
   if (!header) return undefined;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * The wait a response's Retry-After asks for. Seconds are taken as they are. An HTTP-date is read
+ * against the response's own `Date` header, both from the server's clock, because the till's clock
+ * may be a day off (ahead it retried in a tight loop, behind it waited the hour cap). Undefined
+ * (so the backoff applies) when either date is missing or unparsable or the wait is not positive.
+ */
+export function retryAfterOfResponse(retryAfter: string | null | undefined, responseDate: string | null | undefined): number | undefined {
+  if (!retryAfter) return undefined;
+  if (/^\d+$/.test(retryAfter.trim())) return parseRetryAfter(retryAfter, 0);
+  const sentAt = responseDate ? Date.parse(responseDate) : Number.NaN;
+  const at = Date.parse(retryAfter.trim());
+  if (Number.isNaN(sentAt) || Number.isNaN(at) || at - sentAt <= 0) return undefined;
+  return at - sentAt;
 }

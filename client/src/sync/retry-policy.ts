@@ -1,10 +1,12 @@
-import { parseRetryAfter } from "./backoff";
+import { retryAfterOfResponse } from "./backoff";
 
 /** What a failed sync request tells us, gathered from the transport (pure data, for the decision). */
 export type FailureFacts = {
   /** HTTP status, if a response arrived. Absent: the request never got an answer (network). */
   status?: number;
   retryAfter?: string | null;
+  /** The response's `Date` header: the server's clock, against which an HTTP-date Retry-After is read. */
+  date?: string | null;
   /** GraphQL `extensions.code` (REST: the body's `code`) of the errors in the response, if any. */
   codes: string[];
   message: string;
@@ -37,13 +39,15 @@ const THE_SALES_CODES = new Set(["BAD_USER_INPUT", "PAYLOAD_TOO_LARGE"]);
 /**
  * As Apollo's RetryLink `retryFunction`, but answering how to go on rather than yes or no. Decided
  * on the HTTP status and the machine-readable codes only, never on the wording of a message.
+ * `now` is no longer read (a Retry-After date is measured against the response's Date, not the
+ * till's clock); it stays in the signature for existing callers.
  */
-export function decideRetry(facts: FailureFacts, now: number): RetryDecision {
+export function decideRetry(facts: FailureFacts, _now?: number): RetryDecision {
   const { status } = facts;
   if (status === 401 || status === 403 || facts.codes.some((c) => AUTH_CODES.has(c))) return { kind: "auth" };
   if (status === 413 || facts.codes.some((c) => THE_SALES_CODES.has(c))) return { kind: "reject" };
   if (status === undefined) return { kind: "retry" };
-  const retryAfterMs = parseRetryAfter(facts.retryAfter, now);
+  const retryAfterMs = retryAfterOfResponse(facts.retryAfter, facts.date);
   if (status === 429 || status === 408 || status >= 500) return { kind: "retry", retryAfterMs };
   if (status >= 400) return { kind: "pause", retryAfterMs };
   // A 2xx/3xx carrying only errors such as INTERNAL_SERVER_ERROR: the server may recover.

@@ -170,7 +170,7 @@ export class SyncEngine {
       .catch((error: unknown) => ({ kind: "failed" as const, facts: factsOf(error) }))
       .finally(() => clearTimeout(showSending));
     if (outcome.kind === "answered") return this.settle(ids, outcome.answer);
-    const decision = decideRetry(outcome.facts, this.deps.now());
+    const decision = decideRetry(outcome.facts);
     switch (decision.kind) {
       case "retry":
         await this.backToPending(ids, 1);

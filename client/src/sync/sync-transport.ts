@@ -74,10 +74,12 @@ export function factsOf(error: unknown): FailureFacts {
     (c): c is string => typeof c === "string",
   );
   const bodyMessage = bodyErrors[0]?.message;
+  const date = network?.response?.headers?.get("date");
   const messages = [...bodyErrors, ...(e.graphQLErrors ?? [])].map((g) => g.message).filter((m): m is string => typeof m === "string");
   return {
     status: typeof network?.statusCode === "number" ? network.statusCode : undefined,
     retryAfter: network?.response?.headers?.get("retry-after") ?? null,
+    ...(date ? { date } : {}),
     codes,
     message: bodyMessage ?? e.graphQLErrors?.[0]?.message ?? e.message ?? String(error),
     messages,
