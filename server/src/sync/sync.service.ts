@@ -23,8 +23,9 @@ const UNSTORABLE_SALE_ERROR = "Invalid sale: a value cannot be stored by the ser
 /**
  * The one owner of offline sync. Validates every sale in the application first, then writes all
  * valid ones set-based in one transaction. If that transaction fails for a reason other than a
- * retryable conflict (which the transaction helper already retried), each sale is written alone
- * in its own transaction, so one unexpected failure never takes its neighbours down with it.
+ * retryable conflict (which the transaction helper already retried), the batch is written again in
+ * halves, recursing into the half that fails, so one unexpected failure never takes its neighbours
+ * down with it and costs a few transactions, not one per sale.
  * A lost database connection is different: the whole transaction is gone, nothing was recorded,
  * and the caller is told to retry (503) instead of grinding through the batch sale by sale.
  */
@@ -94,18 +95,29 @@ export class SyncService {
         throw new ServiceUnavailableError("The database is unavailable; nothing of this batch was recorded. Retry later.");
       }
       if (sales.length === 1) return [this.failed(ctx, sales[0], error)];
-      this.logger.warn({ err: error, shopId: ctx.shopId, sales: sales.length }, "set-based sync failed; writing sales one by one");
-      const outcomes: SaleOutcome[] = [];
-      for (const sale of sales) {
-        try {
-          outcomes.push(...(await inTransaction(this.dataSource, (tx) => writeSales(tx, ctx, [sale]))));
-        } catch (saleError) {
-          if (isConnectionError(saleError)) throw new ServiceUnavailableError("The database is unavailable; retry later.");
-          outcomes.push(this.failed(ctx, sale, saleError));
-        }
-      }
-      return outcomes;
+      this.logger.warn({ err: error, shopId: ctx.shopId, sales: sales.length }, "set-based sync failed; writing the batch in halves");
+      return this.writeInHalves(ctx, sales);
     }
+  }
+
+  /**
+   * Bisects a batch whose set-based write failed: each half is written set-based in its own
+   * transaction and only a half that fails again is split further, so one bad sale among n costs
+   * about 2 × log2(n) transactions instead of n. Halves before it may have committed, so a lost
+   * connection here no longer means "nothing was recorded"; a retry answers those `existing`.
+   */
+  private async writeInHalves(ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
+    const middle = Math.ceil(sales.length / 2);
+    const outcomes: SaleOutcome[] = [];
+    for (const half of [sales.slice(0, middle), sales.slice(middle)]) {
+      try {
+        outcomes.push(...(await inTransaction(this.dataSource, (tx) => writeSales(tx, ctx, half))));
+      } catch (error) {
+        if (isConnectionError(error)) throw new ServiceUnavailableError("The database is unavailable; retry later.");
+        outcomes.push(...(half.length === 1 ? [this.failed(ctx, half[0], error)] : await this.writeInHalves(ctx, half)));
+      }
+    }
+    return outcomes;
   }
 
   /**
