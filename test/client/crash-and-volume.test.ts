@@ -105,7 +105,10 @@ describe("a crash between writing to the outbox and the sync", () => {
   it("resends sales left in the syncing state by a crash during the request", async () => {
     const shop = await t.seed();
     const product = shop.products[0];
-    const disk = await FileStorage.open(dir);
+    // The crashed instance stands for another process, whose locks die with it: its storage has no
+    // lockScope, so it does not share the in-process locks of the restarted one on the same directory.
+    const opened = await FileStorage.open(dir);
+    const disk: KeyValueStorage = { getItem: (k) => opened.getItem(k), setItem: (k, v) => opened.setItem(k, v), removeItem: (k) => opened.removeItem(k) };
     let crash: (() => void) | undefined;
     const crashed = testClient(t, shop.shopId, {
       storage: disk,
