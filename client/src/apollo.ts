@@ -1,11 +1,13 @@
 import { ApolloClient, HttpLink, type InMemoryCache, from } from "@apollo/client/core";
 import { setContext } from "@apollo/client/link/context";
+import { fetchWithDeadline } from "./fetch-with-deadline";
 
 export type TokenSource = () => string | null | undefined | Promise<string | null | undefined>;
 
 /**
  * The Apollo Client every query and the sync mutation go through. The token is asked for on every
  * request, so a refreshed token is used from the next attempt on; the shop travels in `x-shop-id`.
+ * Every request is abandoned after `requestTimeoutMs`, and when `stopped` aborts (the client is disposed).
  */
 export function createApolloClient(options: {
   uri: string;
@@ -13,6 +15,8 @@ export function createApolloClient(options: {
   getToken: TokenSource;
   cache: InMemoryCache;
   fetch?: typeof fetch;
+  requestTimeoutMs: number | false;
+  stopped: AbortSignal;
 }): ApolloClient<unknown> {
   const auth = setContext(async (_operation, previous: { headers?: Record<string, string> }) => {
     const token = await options.getToken();
@@ -26,6 +30,6 @@ export function createApolloClient(options: {
   });
   // Looked up per call, so a test (or a polyfill) can replace the global fetch after start.
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const http = new HttpLink({ uri: options.uri, fetch: fetchImpl });
+  const http = new HttpLink({ uri: options.uri, fetch: fetchWithDeadline(fetchImpl, options.requestTimeoutMs, options.stopped) });
   return new ApolloClient({ cache: options.cache, link: from([auth, http]) }) as ApolloClient<unknown>;
 }

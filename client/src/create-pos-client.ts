@@ -25,7 +25,17 @@ export function createPosClient(options: PosClientOptions): PosClient {
   const overlay = new LocalOverlay();
   const cache = createCache(overlay);
   const cacheSync = new CacheSync(cache, overlay);
-  const apollo = createApolloClient({ uri: options.uri, shopId: options.shopId, getToken: options.getToken, cache, fetch: options.fetch });
+  // Aborted by dispose(): a request still out must not keep the client from stopping.
+  const stopRequests = new AbortController();
+  const apollo = createApolloClient({
+    uri: options.uri,
+    shopId: options.shopId,
+    getToken: options.getToken,
+    cache,
+    fetch: options.fetch,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    stopped: stopRequests.signal,
+  });
   const status = new StatusStore(browserSaysOnline());
   const persistence = new CachePersistence(cache, options.storage, {
     key: `${settings.prefix}apollo-cache`,
@@ -60,6 +70,7 @@ export function createPosClient(options: PosClientOptions): PosClient {
     discard: async (clientTempId) => (await opening).discard(clientTempId),
     async dispose() {
       disposed = true;
+      stopRequests.abort();
       persistence.stopListening();
       await (await opening.catch(() => undefined))?.dispose();
       await persistence.close();

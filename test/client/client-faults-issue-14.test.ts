@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import { type AddressInfo, type Server, type Socket, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { type PosClientOptions, MemoryStorage, createPosClient, decideRetry } from "../../client/src";
@@ -140,4 +141,52 @@ describe("issue 14 item 13: an HTTP-date Retry-After", () => {
     expect(facts).toMatchObject({ retryAfter: "Wed, 25 Nov 2026 12:00:02 GMT", date: "Wed, 25 Nov 2026 12:00:00 GMT" });
     expect(decideRetry(facts, serverNow + DAY)).toEqual({ kind: "retry", retryAfterMs: 2000 });
   });
+});
+
+describe("issue 14 item 14: a sync request the network never answers", () => {
+  /** A TCP server that accepts connections, reads what comes, and never writes a byte back. */
+  let blackhole: Server;
+  let uri: string;
+  const sockets = new Set<Socket>();
+  let requestsSeen = 0;
+  beforeAll(async () => {
+    blackhole = createServer((socket) => {
+      sockets.add(socket);
+      socket.once("data", () => requestsSeen++);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    uri = `http://127.0.0.1:${(blackhole.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => blackhole.close(resolve));
+  });
+
+  it("is aborted after requestTimeoutMs and counts as a retryable failure: syncing ends, the sale stays pending", async () => {
+    const client = quietClient(new MemoryStorage(), { uri, requestTimeoutMs: 300, backoff: { initialMs: 10, maxMs: 20, jitter: false } });
+    const { clientTempId } = await client.recordSale({ items: [line] });
+    const started = Date.now();
+    const report = await client.sync();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(report).toMatchObject({ kind: "retrying", error: expect.stringMatching(/no answer within 300 ms/) });
+    expect(client.status()).toMatchObject({ syncing: false, online: false, pending: 1, lastError: expect.stringMatching(/no answer/) });
+    expect(client.pendingSales()).toEqual([expect.objectContaining({ clientTempId, state: "pending", attempts: 1 })]);
+    await client.dispose();
+  }, 10_000);
+
+  it("does not keep dispose() waiting, with the default timeout, while a request hangs", async () => {
+    const client = quietClient(new MemoryStorage(), { uri });
+    await client.recordSale({ items: [line] });
+    const before = requestsSeen;
+    const syncing = client.sync();
+    while (requestsSeen === before) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(client.status().syncing).toBe(true);
+    const started = Date.now();
+    await client.dispose();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await syncing).toMatchObject({ kind: expect.stringMatching(/retrying|disposed/) });
+    expect(client.status().syncing).toBe(false);
+    expect(client.pendingSales().map((r) => r.state)).toEqual(["pending"]);
+  }, 10_000);
 });

@@ -14,6 +14,12 @@ export type PosClientOptions = {
   /** Durable storage for the outbox and the persisted cache (IndexedDbStorage, FileStorage, MemoryStorage). */
   storage: KeyValueStorage;
   fetch?: typeof fetch;
+  /**
+   * A request with no whole answer after this long is abandoned (default 20 s; false turns it off).
+   * A sync request abandoned so counts as a network failure: its sales go back to pending and are
+   * resent after the backoff. Applies to every request of the client, queries too.
+   */
+  requestTimeoutMs?: number | false;
   /** Sales per sync request (default 100; the server accepts up to its MAX_SALES_PER_REQUEST). */
   batchSize?: number;
   /** Automatic sync interval (default 30 s; 0 turns it off). */
@@ -51,6 +57,7 @@ const DAY = 24 * 60 * 60 * 1000;
 export type Settings = {
   /** Prefix of every storage key and lock name of this shop's client. */
   prefix: string;
+  requestTimeoutMs: number | false;
   batchSize: number;
   syncIntervalMs: number;
   syncAfterRecordMs: number | false;
@@ -64,6 +71,7 @@ export type Settings = {
 export function resolveSettings(options: PosClientOptions): Settings {
   return {
     prefix: `pos-sync:${options.shopId}:`,
+    requestTimeoutMs: options.requestTimeoutMs ?? 20_000,
     batchSize: options.batchSize ?? 100,
     syncIntervalMs: options.syncIntervalMs ?? 30_000,
     syncAfterRecordMs: options.syncAfterRecordMs ?? 500,

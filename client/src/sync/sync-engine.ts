@@ -242,6 +242,8 @@ export class SyncEngine {
   }
 
   private scheduleRetry({ error, retryAfterMs, reachedServer }: Extract<BatchResult, { kind: "retry" }>): SyncReport {
+    // A request abandoned by dispose(): no timer outlives the client.
+    if (this.disposed) return { kind: "disposed" };
     this.failures++;
     const delay = retryDelay(this.failures, retryAfterMs, this.deps.backoff, this.deps.random);
     this.clearRetry();
