@@ -1,3 +1,4 @@
+import type { ApolloClient } from "@apollo/client/core";
 import { createApolloClient } from "./apollo";
 import { CacheSync } from "./cache/cache-sync";
 import { createCache } from "./cache/create-cache";
@@ -17,25 +18,16 @@ export { type PosClient, SaleInFlightError } from "./pos-client/pos-client";
 /**
  * Wires the parts: the Apollo client over a cache that shows the outbox, the persisted cache, the
  * status, and the session (outbox, sync engine, triggers) opened once the persisted cache is back.
- * Every method waits for `ready`; the synchronous readers answer empty until then.
  */
 export function createPosClient(options: PosClientOptions): PosClient {
   const settings = resolveSettings(options);
-  const locks = createLocks(options.locks === null ? undefined : (options.locks ?? undefined), lockScopeOf(options.storage));
   const overlay = new LocalOverlay();
   const cache = createCache(overlay);
-  const cacheSync = new CacheSync(cache, overlay);
   // Aborted by dispose(): a request still out must not keep the client from stopping.
   const stopRequests = new AbortController();
-  const apollo = createApolloClient({
-    uri: options.uri,
-    shopId: options.shopId,
-    getToken: options.getToken,
-    cache,
-    fetch: options.fetch,
-    requestTimeoutMs: settings.requestTimeoutMs,
-    stopped: stopRequests.signal,
-  });
+  const { uri, shopId, getToken, fetch } = options;
+  const { requestTimeoutMs } = settings;
+  const apollo = createApolloClient({ uri, shopId, getToken, fetch, cache, requestTimeoutMs, stopped: stopRequests.signal });
   const status = new StatusStore(browserSaysOnline());
   const persistence = new CachePersistence(cache, options.storage, {
     key: `${settings.prefix}apollo-cache`,
@@ -43,14 +35,34 @@ export function createPosClient(options: PosClientOptions): PosClient {
     maxSize: options.cacheMaxSize,
     debounceMs: options.cacheDebounceMs,
   });
-  const transport = options.transport ?? apolloSyncTransport;
   const opening = persistence.restored.then(() =>
-    PosSession.open({ storage: options.storage, settings, locks, cacheSync, status, apollo, transport, networkEvents: options.networkEvents }),
+    PosSession.open({
+      storage: options.storage,
+      settings,
+      locks: createLocks(options.locks === null ? undefined : (options.locks ?? undefined), lockScopeOf(options.storage)),
+      cacheSync: new CacheSync(cache, overlay),
+      status,
+      apollo,
+      transport: options.transport ?? apolloSyncTransport,
+      networkEvents: options.networkEvents,
+    }),
   );
+  return facade({ apollo, status, persistence, opening, stopRequests });
+}
+
+type Parts = {
+  apollo: ApolloClient<unknown>;
+  status: StatusStore;
+  persistence: CachePersistence;
+  opening: Promise<PosSession>;
+  stopRequests: AbortController;
+};
+
+/** The public face: every method waits for the session; the synchronous readers answer empty until then. */
+function facade({ apollo, status, persistence, opening, stopRequests }: Parts): PosClient {
   let session: PosSession | undefined;
   const ready = opening.then((opened) => void (session = opened));
   let disposed = false;
-
   return {
     apollo,
     ready,
