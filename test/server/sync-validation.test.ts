@@ -60,6 +60,13 @@ const CASES: Case[] = [
   { rule: "createdAt must be a date-time", mutate: (s) => ({ ...s, createdAt: "yesterday" }), field: "createdAt must be an ISO-8601 instant" },
   { rule: "createdAt must carry a time zone", mutate: (s) => ({ ...s, createdAt: "2024-01-15T10:30:00" }), field: "createdAt must be an ISO-8601 instant" },
   { rule: "createdAt must be a real date", mutate: (s) => ({ ...s, createdAt: "2024-13-45T10:30:00Z" }), field: "createdAt must be an ISO-8601 instant" },
+  {
+    rule: "createdAt is an impossible calendar date such as 2024-02-30 (issue 14 #9)",
+    mutate: (s) => ({ ...s, createdAt: "2024-02-30T10:00:00Z" }),
+    field: "createdAt must be a real calendar date and time",
+  },
+  { rule: "createdAt is 2023-02-29, not a leap year (issue 14 #9)", mutate: (s) => ({ ...s, createdAt: "2023-02-29T10:00:00+01:00" }), field: "createdAt must be a real calendar date and time" },
+  { rule: "createdAt is April 31st (issue 14 #9)", mutate: (s) => ({ ...s, createdAt: "2024-04-31T23:30:00-05:00" }), field: "createdAt must be a real calendar date and time" },
   { rule: "createdAt must be storable", mutate: (s) => ({ ...s, createdAt: "0000-01-01T00:00:00Z" }), field: "createdAt must be between 0001-01-01 and 9999-12-31" },
   {
     rule: "items are required",
@@ -97,6 +104,15 @@ describe.each(TRANSPORTS)("validation over $name", (transport) => {
     const answer = await transport.sync(t.url, authHeaders(shop.tokens.cashier, shop.shopId), [many, free]);
     expect(answer.errors).toEqual([]);
     expect(answer.synced).toHaveLength(2);
+  });
+
+  it("accepts real calendar dates at their edges: a leap day, the last of a month, an offset that crosses midnight (issue 14 #9)", async () => {
+    const shop = await t.seed();
+    const dates = ["2024-02-29T10:00:00Z", "2000-02-29T00:00:00Z", "2024-04-30T23:59:59.999-05:00", "2024-12-31T23:30:00-14:00"];
+    const sales = dates.map((createdAt) => saleOf(shop, { createdAt }));
+    const answer = await transport.sync(t.url, authHeaders(shop.tokens.cashier, shop.shopId), sales);
+    expect(answer.errors).toEqual([]);
+    expect(answer.synced).toHaveLength(dates.length);
   });
 
   it("refuses more than the configured number of sales per request with 413 and writes nothing", async () => {

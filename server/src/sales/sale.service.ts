@@ -1,8 +1,10 @@
 import type { DataSource } from "typeorm";
+import { z } from "zod";
 import { type RequestContext, requirePermission } from "../auth/request-context";
 import { SaleItemEntity } from "../db/entities/sale-item.entity";
 import { SaleEntity } from "../db/entities/sale.entity";
 import { BadRequestError } from "../shared/errors";
+import { isStorableInstant } from "../shared/instant";
 import { isUuid } from "../shared/uuid";
 
 export type SalePage = { items: SaleEntity[]; nextCursor: string | null };
@@ -12,13 +14,25 @@ function encodeCursor(sale: SaleEntity): string {
   return Buffer.from(JSON.stringify([sale.soldAt.toISOString(), sale.id])).toString("base64url");
 }
 
+/**
+ * Exactly what encodeCursor writes: toISOString()'s form of an instant PostgreSQL can store, and a
+ * sale id. Anything else (a date only JavaScript reads, such as "1" or "+275760-09-13...", or a
+ * calendar date that does not exist) is refused here rather than by the database.
+ */
+const cursorSchema = z.tuple([
+  z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/).refine(isStorableInstant),
+  z.string().refine(isUuid),
+]);
+
 function decodeCursor(cursor: string): [string, string] {
+  let decoded: unknown = null;
   try {
-    const [soldAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof soldAt === "string" && !Number.isNaN(Date.parse(soldAt)) && isUuid(id)) return [soldAt, id];
+    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     // answered below
   }
+  const parsed = cursorSchema.safeParse(decoded);
+  if (parsed.success) return parsed.data;
   throw new BadRequestError("after: not a cursor returned by this API");
 }
 

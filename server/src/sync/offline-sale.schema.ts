@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { toBasisPoints, toCents } from "../shared/money";
+import { fieldPath, moneyAmount as money } from "../shared/input";
+import { EARLIEST_STORABLE, ISO_INSTANT, LATEST_STORABLE } from "../shared/instant";
+import { toBasisPoints } from "../shared/money";
 import { isUuid } from "../shared/uuid";
 
 /**
@@ -15,17 +17,6 @@ export const MAX_ITEMS_PER_SALE = 500;
 export const MAX_QUANTITY = 100_000;
 export const MAX_PRICE = 10_000_000;
 export const MAX_TOTAL = 10_000_000_000;
-
-const EARLIEST_STORABLE = Date.parse("0001-01-01T00:00:00Z");
-const LATEST_STORABLE = Date.parse("9999-12-31T23:59:59.999Z");
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
-
-const money = (max: number) =>
-  z
-    .number({ error: "must be a number" })
-    .min(0, { error: "must be >= 0" })
-    .max(max, { error: `must be <= ${max}` })
-    .refine((n) => toCents(n) !== null, { error: "must have at most 2 decimals" });
 
 const itemSchema = z.object({
   productId: z.string({ error: "must be a string" }).min(1, { error: "is required" }).max(100),
@@ -71,16 +62,8 @@ export type ParsedSale = { ok: true; sale: OfflineSalePayload } | { ok: false; e
 export function parseOfflineSale(raw: unknown): ParsedSale {
   const result = offlineSaleSchema.safeParse(raw);
   if (result.success) return { ok: true, sale: result.data };
-  const problems = result.error.issues.slice(0, 5).map((issue) => `${fieldPath(issue.path)} ${issue.message}`);
+  const problems = result.error.issues.slice(0, 5).map((issue) => `${fieldPath(issue.path, "sale")} ${issue.message}`);
   return { ok: false, error: `Invalid sale: ${problems.join("; ")}` };
-}
-
-function fieldPath(path: PropertyKey[]): string {
-  if (path.length === 0) return "sale";
-  return path.reduce<string>(
-    (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
-    "",
-  );
 }
 
 /** A raw value's clientTempId, if it has a usable one, so even an invalid sale's error can be matched. */

@@ -1,3 +1,4 @@
+import { isCalendarInstant } from "../shared/instant";
 import { formatCents } from "../shared/money";
 import type { PreparedSale } from "./prepared-sale";
 
@@ -30,8 +31,16 @@ export function judgeNewSale(sale: PreparedSale, known: KnownReferences, now: nu
   return acceptNewSale(sale, known, now);
 }
 
-/** Server wins on stock, but a product must exist: the seed's one reason to refuse a valid sale. */
+/**
+ * Server wins on stock, but a product must exist: the seed's one reason to refuse a valid sale.
+ * And the sale must have happened on a real day: Date.parse reads 2024-02-30 as March 1st, which
+ * would record the sale on a day the till never said. This is a rule, not schema validation, so a
+ * retry of such a sale stored before the rule existed is still answered `existing`.
+ */
 function refusalOf(sale: PreparedSale, known: KnownReferences): string | null {
+  if (!isCalendarInstant(sale.createdAtAsSent)) {
+    return "Invalid sale: createdAt must be a real calendar date and time (no February 30th, no 24:00), e.g. 2024-01-15T10:30:00Z";
+  }
   const missing = sale.items.find((item) => !known.products.has(item.productId));
   // Same words for a product that does not exist and one of another shop: nothing leaks.
   return missing ? `Product ${missing.productId} not found` : null;
