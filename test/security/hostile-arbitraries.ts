@@ -65,8 +65,13 @@ export const hostileValue: fc.Arbitrary<Hostile> = fc.oneof(
 
 /** The JSON text of `sale` with the value at `path` replaced by (or deleted for) the hostile one. */
 export function withHostile(sale: Record<string, unknown>, path: SalePath, hostile: Hostile): string {
+  return withHostileAt(sale, path, hostile);
+}
+
+/** The JSON text of `value` with the value at `path` (`a.b[0].c`, "" for the whole) replaced by (or deleted for) the hostile one. */
+export function withHostileAt(value: Record<string, unknown>, path: string, hostile: Hostile): string {
   if (path === "") return "text" in hostile ? hostile.text : "null";
-  const copy = structuredClone(sale) as Record<string, unknown>;
+  const copy = structuredClone(value) as Record<string, unknown>;
   const keys = path.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== "");
   let parent: Record<string, unknown> = copy;
   for (const k of keys.slice(0, -1)) parent = parent[k] as Record<string, unknown>;

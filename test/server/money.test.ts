@@ -19,6 +19,10 @@ describe("money", () => {
     },
   );
 
+  it.each([1e20, 1e308, -1e308, 2 ** 53 / 100 + 1])("refuses %p, which cannot be counted in cents exactly (issue 14 #8)", (amount) => {
+    expect(toCents(amount)).toBeNull();
+  });
+
   it("rounds each discounted line half up to the cent, exactly", () => {
     expect(lineTotalCents(1000, 3, 1250)).toBe(2625);
     expect(lineTotalCents(99, 1, 3333)).toBe(66);

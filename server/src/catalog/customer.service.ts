@@ -1,11 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
+import { z } from "zod";
 import { type RequestContext, requirePermission } from "../auth/request-context";
 import { CustomerEntity } from "../db/entities/customer.entity";
-import { ValidationError } from "../shared/errors";
+import { parseInput, requiredText, text } from "../shared/input";
 import { byIdsInShop } from "../db/shop-lookup";
 
 export type NewCustomer = { name: string; email?: string | null };
+
+const newCustomerSchema = z.object({
+  name: requiredText(200),
+  // An empty email is no email; 254 characters is the longest address SMTP carries.
+  email: text(254)
+    .nullish()
+    .transform((email) => email || null)
+    .refine((email) => email === null || /^[^\s@]+@[^\s@]+$/.test(email), { error: "must be an email address" }),
+});
 
 export class CustomerService {
   constructor(private readonly dataSource: DataSource) {}
@@ -25,10 +35,7 @@ export class CustomerService {
 
   async create(ctx: RequestContext, input: NewCustomer): Promise<CustomerEntity> {
     requirePermission(ctx, "customers:write");
-    const name = input.name.trim();
-    if (!name) throw new ValidationError("name", "is required");
-    const email = input.email?.trim() || null;
-    if (email !== null && !/^[^\s@]+@[^\s@]+$/.test(email)) throw new ValidationError("email", "must be an email address");
+    const { name, email } = parseInput(newCustomerSchema, input);
     const repo = this.dataSource.getRepository(CustomerEntity);
     const id = randomUUID();
     await repo.insert({ shopId: ctx.shopId, id, name, email });

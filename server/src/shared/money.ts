@@ -1,11 +1,13 @@
 /**
  * Money is integer cents end to end. Clients send decimal numbers (15.99); they are converted
- * exactly once, here, and refused if they carry more than two decimals.
+ * exactly once, here, and refused if they carry more than two decimals or are too large to count
+ * in cents exactly (1e20 has no exact cents; 1e308 × 100 is Infinity).
  */
 export function toCents(amount: number): number | null {
   if (!Number.isFinite(amount)) return null;
   const scaled = amount * 100;
   const cents = Math.round(scaled);
+  if (!Number.isSafeInteger(cents)) return null;
   // Accept binary floating-point noise (15.99 * 100 is 1598.9999999999998, a till's 31.98 + 1 is
   // 32.980000000000004) but nothing more: a few units in the last place of the scaled value, so a
   // real third decimal is refused at any magnitude (12345.671, 5000.005).

@@ -10,7 +10,7 @@ import type { GraphQLContext } from "./context";
 import { buildGraphQLSchema } from "./schema";
 import { DomainError } from "../../shared/errors";
 import { requestLevelStatusOf } from "../http/error-mapping";
-import { graphqlLimits, withoutSuggestions } from "./graphql-limits";
+import { graphqlLimits, isArgumentError, withoutSuggestions } from "./graphql-limits";
 
 /** A response that carries no data and fails for auth or size gets that HTTP status, like the REST shim. */
 const requestLevelStatus: ApolloServerPlugin<GraphQLContext> = {
@@ -63,6 +63,7 @@ function formatGraphQLError(
   if (original instanceof DomainError) {
     return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { code: original.code } };
   }
+  if (isArgumentError(original)) return { ...formatted, extensions: { ...formatted.extensions, code: "BAD_USER_INPUT" } };
   if (formatted.extensions?.code === "INTERNAL_SERVER_ERROR") {
     logger.error({ err: original }, "unexpected GraphQL error");
     if (isProduction) return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };

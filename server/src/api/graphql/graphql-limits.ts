@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import type { ValidationRule } from "graphql";
+import { GraphQLError, type ValidationRule } from "graphql";
 import type { AppConfig } from "../../config/config";
 
 /**
@@ -15,6 +15,9 @@ import type { AppConfig } from "../../config/config";
  * Tokens are counted by graphql-js's own parser (`parseOptions.maxTokens`): armor's token plugin
  * throws from a `parsingDidStart` hook, which Apollo answers with a 500, and parses every
  * document twice. The parser's limit is a syntax error, a 400 GRAPHQL_PARSE_FAILED.
+ *
+ * Also here: operations the schema has no root for (subscriptions) are refused as invalid (400)
+ * instead of failing in execution.
  */
 export type GraphQLLimits = {
   plugins: ApolloServerPlugin[];
@@ -37,8 +40,24 @@ export function graphqlLimits(config: Pick<AppConfig, "graphqlLimits">): GraphQL
   // Only the rules and plugins: armor's other answers (no batching, no stack traces) are already
   // the server's own settings, the latter by NODE_ENV.
   const { plugins, validationRules } = armor.protect();
-  return { plugins, validationRules, parseOptions: { maxTokens } };
+  return {
+    plugins,
+    validationRules: [...validationRules, operationTypeExists],
+    parseOptions: { maxTokens },
+  };
 }
+
+/**
+ * graphql-js validates a `subscription { ... }` document against a schema without a Subscription
+ * type (there is no parent type to check its fields against) and only execution fails, as an
+ * internal error. Refuse it as invalid instead.
+ */
+const operationTypeExists: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (context.getSchema().getRootType(node.operation)) return;
+    context.reportError(new GraphQLError(`${node.operation} operations are not supported by this server; send a query or a mutation`, { nodes: node }));
+  },
+});
 
 /**
  * "Did you mean …?" maps the schema for whoever probes it, so production drops every form of it
@@ -46,4 +65,18 @@ export function graphqlLimits(config: Pick<AppConfig, "graphqlLimits">): GraphQL
  */
 export function withoutSuggestions(message: string): string {
   return message.replace(/\s*Did you mean [^?]*\?/g, "").trim();
+}
+
+/**
+ * An argument value graphql-js itself refuses while executing a field: `null` for a non-null
+ * argument that has a default (`sales(first: $first)` with `$first: Int` set to null), which
+ * validation lets through. graphql-js raises it without a code, so Apollo would answer
+ * INTERNAL_SERVER_ERROR; it is the client's input, and names the argument.
+ */
+export function isArgumentError(error: unknown): boolean {
+  return (
+    error instanceof GraphQLError &&
+    !error.originalError &&
+    /^Argument "\w+" (of required type|of non-null type|has invalid value)/.test(error.message)
+  );
 }
