@@ -12,6 +12,17 @@ import type { SaleOutcome, SyncCounts, SyncResult } from "./sync.types";
 
 export type SyncLimits = { maxSalesPerRequest: number };
 
+/**
+ * The one rule for the size of a sync request. The service applies it to the list it is given; the
+ * GraphQL adapter applies it to the sum over every syncOfflineSales field of an operation before
+ * any of them runs, so aliases cannot multiply it.
+ */
+export function checkSalesPerRequest(count: number, limits: SyncLimits): void {
+  if (count > limits.maxSalesPerRequest) {
+    throw new PayloadTooLargeError(`sales: at most ${limits.maxSalesPerRequest} sales per request, got ${count}; split the batch`);
+  }
+}
+
 /** Told about every batch that was written, for metrics; knows nothing of transports. */
 export type SyncObserver = (counts: SyncCounts, seconds: number) => void;
 
@@ -43,11 +54,7 @@ export class SyncService {
     requirePermission(ctx, "sales:create");
     const started = process.hrtime.bigint();
     if (!Array.isArray(rawSales)) throw new BadRequestError("sales must be an array");
-    if (rawSales.length > this.limits.maxSalesPerRequest) {
-      throw new PayloadTooLargeError(
-        `sales: at most ${this.limits.maxSalesPerRequest} sales per request, got ${rawSales.length}; split the batch`,
-      );
-    }
+    checkSalesPerRequest(rawSales.length, this.limits);
 
     const outcomes = new Array<SaleOutcome>(rawSales.length);
     const firstByTempId = new Map<string, number>();

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { GraphQLError, type ValidationRule } from "graphql";
 import type { AppConfig } from "../../config/config";
+import { salesPerRequestLimit } from "./sales-per-request";
 
 /**
  * What a GraphQL document may cost before it runs: depth, cost, aliases, directives (graphql-armor
@@ -16,8 +17,9 @@ import type { AppConfig } from "../../config/config";
  * throws from a `parsingDidStart` hook, which Apollo answers with a 500, and parses every
  * document twice. The parser's limit is a syntax error, a 400 GRAPHQL_PARSE_FAILED.
  *
- * Also here: operations the schema has no root for (subscriptions) are refused as invalid (400)
- * instead of failing in execution.
+ * Also here: the sales of all syncOfflineSales fields of an operation together are at most
+ * MAX_SALES_PER_REQUEST (413, sales-per-request.ts), and operations the schema has no root for
+ * (subscriptions) are refused as invalid (400) instead of failing in execution.
  */
 export type GraphQLLimits = {
   plugins: ApolloServerPlugin[];
@@ -25,7 +27,7 @@ export type GraphQLLimits = {
   parseOptions: { maxTokens: number };
 };
 
-export function graphqlLimits(config: Pick<AppConfig, "graphqlLimits">): GraphQLLimits {
+export function graphqlLimits(config: Pick<AppConfig, "graphqlLimits" | "maxSalesPerRequest">): GraphQLLimits {
   const { maxDepth, maxAliases, maxCost, maxTokens } = config.graphqlLimits;
   const armor = new ApolloArmor({
     maxDepth: { n: maxDepth, ignoreIntrospection: true, flattenFragments: true },
@@ -41,7 +43,7 @@ export function graphqlLimits(config: Pick<AppConfig, "graphqlLimits">): GraphQL
   // the server's own settings, the latter by NODE_ENV.
   const { plugins, validationRules } = armor.protect();
   return {
-    plugins,
+    plugins: [...plugins, salesPerRequestLimit(config.maxSalesPerRequest)],
     validationRules: [...validationRules, operationTypeExists],
     parseOptions: { maxTokens },
   };
