@@ -7,6 +7,7 @@ import { SaleItemEntity } from "./sale-item.entity";
 import { SaleEntity } from "./sale.entity";
 import { ShopEntity } from "./shop.entity";
 import { StockMovementEntity } from "./stock-movement.entity";
+import { TillEntity } from "./till.entity";
 import { UserEntity } from "./user.entity";
 
 export const ENTITIES = [
@@ -20,4 +21,5 @@ export const ENTITIES = [
   OfflineSaleSyncEntity,
   NotificationEntity,
   StockMovementEntity,
+  TillEntity,
 ];

@@ -37,4 +37,12 @@ export class SaleEntity {
 
   @Column("uuid", { name: "created_by", nullable: true })
   createdBy!: string | null;
+
+  /** The paired till whose credential recorded the sale; null for a user's own token. */
+  @Column("uuid", { name: "till_id", nullable: true })
+  tillId!: string | null;
+
+  /** The cashier the till says made the sale (its PIN pad); null when not given or not a member. */
+  @Column("uuid", { name: "staff_id", nullable: true })
+  staffId!: string | null;
 }

@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from "typeorm";
+
+/** A paired (or about to be paired) till of a shop. Revoking keeps the row: its sales still point at it. */
+@Entity("tills")
+export class TillEntity {
+  @PrimaryColumn("uuid", { name: "shop_id" })
+  shopId!: string;
+
+  @PrimaryColumn("uuid")
+  id!: string;
+
+  /** T01, T02, ... per shop, in the order the tills were created. */
+  @Column("text")
+  code!: string;
+
+  @Column("text")
+  name!: string;
+
+  @Column("uuid", { name: "created_by", nullable: true })
+  createdBy!: string | null;
+
+  @Column("timestamptz", { name: "created_at" })
+  createdAt!: Date;
+
+  @Column("timestamptz", { name: "paired_at", nullable: true })
+  pairedAt!: Date | null;
+
+  @Column("timestamptz", { name: "last_seen_at", nullable: true })
+  lastSeenAt!: Date | null;
+
+  @Column("timestamptz", { name: "revoked_at", nullable: true })
+  revokedAt!: Date | null;
+}
