@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { AppConfig } from "./config/config";
 import { type Database, migrate, openDatabase } from "./db/data-source";
 import { createApp } from "./api/http/app";
-import { type Services, createServices } from "./services";
+import { type Services, authSettingsOf, createServices } from "./services";
 import { type Metrics, createMetrics } from "./observability/metrics";
 import { poolStatsOf } from "./db/pool-stats";
 
@@ -35,7 +35,7 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
   const services = createServices(db.dataSource, { maxSalesPerRequest: config.maxSalesPerRequest }, logger, (counts, seconds) => {
     metrics.syncBatchSeconds.observe(seconds);
     for (const [status, n] of Object.entries(counts)) if (n > 0) metrics.syncSales.inc({ status }, n);
-  });
+  }, authSettingsOf(config));
   const app = await createApp(config, db.dataSource, services, logger, metrics, () => draining);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.express.listen(config.port, config.host, () => resolve(s));

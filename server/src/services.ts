@@ -1,5 +1,10 @@
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
+import { AccountService } from "./auth/account.service";
+import type { AuthSettings } from "./auth/session-tokens";
+import { StaffService } from "./auth/staff.service";
+import { TillService } from "./auth/till.service";
+import { type AppConfig, loadConfig } from "./config/config";
 import { CustomerService } from "./catalog/customer.service";
 import { ProductService } from "./catalog/product.service";
 import { InventoryService } from "./inventory/inventory.service";
@@ -12,14 +17,36 @@ export type Services = {
   customers: CustomerService;
   sales: SaleService;
   inventory: InventoryService;
+  accounts: AccountService;
+  tills: TillService;
+  staff: StaffService;
 };
 
-export function createServices(dataSource: DataSource, limits: SyncLimits, logger: Logger, observeSync?: SyncObserver): Services {
+/** Signing in as configured: the JWT secret and the token lifetimes. */
+export function authSettingsOf(config: Pick<AppConfig, "jwtSecret" | "auth">): AuthSettings {
+  const { accessTokenTtlSeconds, refreshTokenTtlSeconds, refreshReuseGraceSeconds } = config.auth;
+  return {
+    jwtSecret: config.jwtSecret,
+    accessTokenTtlSeconds,
+    refresh: { ttlSeconds: refreshTokenTtlSeconds, reuseGraceSeconds: refreshReuseGraceSeconds },
+  };
+}
+
+export function createServices(
+  dataSource: DataSource,
+  limits: SyncLimits,
+  logger: Logger,
+  observeSync?: SyncObserver,
+  auth: AuthSettings = authSettingsOf(loadConfig({})),
+): Services {
   return {
     sync: new SyncService(dataSource, limits, logger, observeSync),
     products: new ProductService(dataSource),
     customers: new CustomerService(dataSource),
     sales: new SaleService(dataSource),
     inventory: new InventoryService(dataSource),
+    accounts: new AccountService(dataSource, auth, logger),
+    tills: new TillService(dataSource, auth),
+    staff: new StaffService(dataSource),
   };
 }

@@ -6,6 +6,18 @@ import { z } from "zod";
  */
 export const DEVELOPMENT_JWT_SECRET = "pos-sync-development-secret-change-me";
 
+/** A duration in seconds: `900`, `90s`, `15m`, `8h` or `90d`, from min to max seconds. */
+function duration(min: number, max: number) {
+  const units: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+  return z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const match = /^(\d+)\s*([smhd]?)$/.exec(String(value).trim());
+    const seconds = match ? Number(match[1]) * units[match[2] || "s"] : Number.NaN;
+    if (seconds >= min && seconds <= max) return seconds;
+    ctx.addIssue({ code: "custom", message: `must be a duration like 90s, 15m, 8h or 90d, from ${min} to ${max} seconds` });
+    return z.NEVER;
+  });
+}
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -29,6 +41,13 @@ const envSchema = z
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(0).max(1_000_000).default(600),
     RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(3000),
+    ACCESS_TOKEN_TTL: duration(1, 24 * 3600).default(15 * 60),
+    REFRESH_TOKEN_TTL: duration(1, 3650 * 24 * 3600).default(90 * 24 * 3600),
+    REFRESH_TOKEN_REUSE_GRACE: duration(0, 3600).default(30),
+    AUTH_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(15 * 60_000),
+    LOGIN_RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(0).max(1_000_000).default(10),
+    LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(100),
+    PAIR_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(10),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
@@ -56,6 +75,10 @@ export type AppConfig = {
   graphqlLimits: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
   /** Requests per window on the sync endpoints; 0 turns a limit off. */
   rateLimit: { windowMs: number; perToken: number; perIp: number };
+  /** Token lifetimes, in seconds. */
+  auth: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; refreshReuseGraceSeconds: number };
+  /** Failed sign-in and pairing attempts per window; 0 turns a limit off. */
+  authRateLimit: { windowMs: number; loginPerEmail: number; loginPerIp: number; pairPerIp: number };
 };
 
 export class ConfigError extends Error {}
@@ -88,5 +111,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxTokens: e.GRAPHQL_MAX_TOKENS,
     },
     rateLimit: { windowMs: e.RATE_LIMIT_WINDOW_MS, perToken: e.RATE_LIMIT_PER_TOKEN, perIp: e.RATE_LIMIT_PER_IP },
+    auth: {
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+      refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
+      refreshReuseGraceSeconds: e.REFRESH_TOKEN_REUSE_GRACE,
+    },
+    authRateLimit: {
+      windowMs: e.AUTH_RATE_LIMIT_WINDOW_MS,
+      loginPerEmail: e.LOGIN_RATE_LIMIT_PER_EMAIL,
+      loginPerIp: e.LOGIN_RATE_LIMIT_PER_IP,
+      pairPerIp: e.PAIR_RATE_LIMIT_PER_IP,
+    },
   };
 }

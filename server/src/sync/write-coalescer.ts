@@ -28,7 +28,8 @@ export class WriteCoalescer {
   submit(ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
     if (sales.length === 0) return Promise.resolve([]);
     if (sales.length > COALESCE_UP_TO) return this.write(ctx, sales);
-    const key = `${ctx.shopId}/${ctx.userId}`;
+    // Per credential: sales written together share one ctx, so a till's sales never get a user's or another till's.
+    const key = `${ctx.shopId}/${ctx.userId ?? ""}/${ctx.tillId ?? ""}`;
     let queue = this.queues.get(key);
     if (!queue) this.queues.set(key, (queue = { ctx, waiting: [], writers: 0 }));
     const answer = new Promise<SaleOutcome[]>((resolve, reject) => queue.waiting.push({ sales, resolve, reject }));
