@@ -40,6 +40,8 @@ export type OfflineSaleInput = {
   customerId?: string | number | null | undefined;
   /** 1..500 lines. */
   items: Array<OfflineSaleItemInput>;
+  /** The cashier (a StaffMember id) picked by PIN at the till. Unknown or another shop's: dropped with a warning. */
+  staffId?: string | number | null | undefined;
   totalAmount: number;
 };
 

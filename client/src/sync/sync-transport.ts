@@ -41,6 +41,8 @@ export function toInput(sale: OfflineSale): OfflineSaleInput {
     items: sale.items.map(toItemInput),
     // No customer is sent as no field at all (undefined is left out of the JSON).
     customerId: sale.customerId || undefined,
+    // The cashier picked by PIN: the outbox does not record one yet (issue 15, client part).
+    staffId: undefined,
   };
   return input;
 }

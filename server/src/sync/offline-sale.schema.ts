@@ -42,6 +42,7 @@ export const offlineSaleSchema = z.object({
     .max(MAX_ITEMS_PER_SALE, { error: `must contain at most ${MAX_ITEMS_PER_SALE} items` }),
   totalAmount: money(MAX_TOTAL),
   customerId: z.string({ error: "must be a string" }).max(100).nullish(),
+  staffId: z.string({ error: "must be a string" }).max(100).nullish(),
   createdAt: z
     .string({ error: "must be an ISO-8601 date-time string" })
     .max(40)

@@ -14,6 +14,8 @@ export type PreparedItem = {
 export type PreparedSale = {
   clientTempId: string;
   customerId: string | null;
+  /** The cashier the till says made the sale (lowercased), if it said. */
+  staffId: string | null;
   soldAt: string;
   /** createdAt exactly as the till sent it, for messages that quote it. */
   createdAtAsSent: string;
@@ -38,36 +40,48 @@ export function prepareSale(sale: OfflineSalePayload): PreparedSale {
   });
   const totalCents = toCents(sale.totalAmount) ?? 0;
   const customerId = sale.customerId ? sale.customerId.toLowerCase() : null;
+  const staffId = sale.staffId ? sale.staffId.toLowerCase() : null;
   const soldAt = new Date(Date.parse(sale.createdAt)).toISOString();
   const clientTempId = sale.clientTempId.toLowerCase();
   return {
     clientTempId,
     customerId,
+    staffId,
     soldAt,
     createdAtAsSent: sale.createdAt,
     totalCents,
     items,
-    fingerprint: fingerprintOf(clientTempId, customerId, soldAt, totalCents, items),
+    fingerprint: fingerprintOf(clientTempId, customerId, soldAt, totalCents, items, { staffId }),
   };
 }
 
 /**
- * The canonical payload. A field added later must leave this exactly as it was when the field is
- * absent, so a till retrying a sale stored before an upgrade still gets `existing`.
+ * Fields added to a sale after the first version of the fingerprint. Each one is part of the
+ * fingerprint only when it is present (not null), so a sale without it keeps exactly the
+ * fingerprint it had before the field existed, and a till retrying a sale stored before an upgrade
+ * still gets `existing`. Add later fields here (receipt number, payments, customer temp id).
  */
+type AddedFields = { staffId: string | null };
+
+/** The canonical payload: the original five fields, then the added ones that are present, by name. */
 function fingerprintOf(
   clientTempId: string,
   customerId: string | null,
   soldAt: string,
   totalCents: number,
   items: PreparedItem[],
+  added: AddedFields,
 ): string {
-  const canonical = JSON.stringify([
+  const canonical: unknown[] = [
     clientTempId,
     customerId,
     soldAt,
     totalCents,
     items.map((i) => [i.productId, i.quantity, i.unitPriceCents, i.discountBasisPoints]),
-  ]);
-  return createHash("sha256").update(canonical).digest("hex");
+  ];
+  const present = Object.entries(added)
+    .filter(([, value]) => value !== null && value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  if (present.length > 0) canonical.push(Object.fromEntries(present));
+  return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
 }

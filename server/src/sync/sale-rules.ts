@@ -13,11 +13,18 @@ import type { PreparedSale } from "./prepared-sale";
  */
 
 /** What the database knows about the batch's references, looked up in one round trip. */
-export type KnownReferences = { products: ReadonlySet<string>; customers: ReadonlySet<string> };
+export type KnownReferences = { products: ReadonlySet<string>; customers: ReadonlySet<string>; staff: ReadonlySet<string> };
 
 export type NewSaleVerdict =
   | { kind: "refused"; error: string }
-  | { kind: "accepted"; customerId: string | null; needsReview: boolean; reviewReasons: string[]; warnings: string[] };
+  | {
+      kind: "accepted";
+      customerId: string | null;
+      staffId: string | null;
+      needsReview: boolean;
+      reviewReasons: string[];
+      warnings: string[];
+    };
 
 /** A client's total may differ from the lines by a rounding cent; beyond that a person must look. */
 const TOTAL_TOLERANCE_CENTS = 1;
@@ -54,7 +61,13 @@ function acceptNewSale(sale: PreparedSale, known: KnownReferences, now: number):
     warnings.push(`Customer ${customerId} not found; the sale was recorded without a customer`);
     customerId = null;
   }
-  return { kind: "accepted", customerId, needsReview: reviewReasons.length > 0, reviewReasons, warnings };
+  // The same policy as a customer: the sale happened, so it is kept, without the unknown cashier.
+  let staffId = sale.staffId;
+  if (staffId !== null && !known.staff.has(staffId)) {
+    warnings.push(`Staff member ${staffId} not found; the sale was recorded without a cashier`);
+    staffId = null;
+  }
+  return { kind: "accepted", customerId, staffId, needsReview: reviewReasons.length > 0, reviewReasons, warnings };
 }
 
 /** The sale happened, so it is recorded; these make a person look at it. */

@@ -66,7 +66,7 @@ const toStoredMapping = (r: MappingRow): StoredMapping => ({
   orderId: r.order_id,
 });
 
-/** In one round trip: which products and customers exist in this shop, and which ids were synced before. */
+/** In one round trip: which products, customers and staff exist in this shop, and which ids were synced before. */
 async function lookUpBatch(
   tx: Tx,
   shopId: string,
@@ -74,22 +74,25 @@ async function lookUpBatch(
 ): Promise<{ known: KnownReferences; stored: Map<string, StoredMapping> }> {
   const productIds = [...new Set(sales.flatMap((s) => s.items.map((i) => i.productId)))].filter(isUuid);
   const customerIds = [...new Set(sales.map((s) => s.customerId))].filter(isUuid);
-  const rows = await tx.sql<{ kind: "p" | "c" | "m"; id: string } & Partial<MappingRow>>(
+  const staffIds = [...new Set(sales.map((s) => s.staffId))].filter(isUuid);
+  const rows = await tx.sql<{ kind: "p" | "c" | "s" | "m"; id: string } & Partial<MappingRow>>(
     `SELECT 'p' AS kind, id::text AS id, NULL AS sale_id, NULL AS fingerprint, NULL AS order_id
        FROM products WHERE shop_id = $1 AND id = ANY($2::uuid[])
      UNION ALL
      SELECT 'c', id::text, NULL, NULL, NULL FROM customers WHERE shop_id = $1 AND id = ANY($3::uuid[])
      UNION ALL
+     SELECT 's', user_id::text, NULL, NULL, NULL FROM shop_memberships WHERE shop_id = $1 AND user_id = ANY($5::uuid[])
+     UNION ALL
      SELECT 'm', m.client_temp_id::text, m.sale_id::text, m.fingerprint, s.order_id
        FROM offline_sale_syncs m JOIN sales s ON s.shop_id = m.shop_id AND s.id = m.sale_id
       WHERE m.shop_id = $1 AND m.client_temp_id = ANY($4::uuid[])`,
-    [shopId, productIds, customerIds, sales.map((s) => s.clientTempId)],
+    [shopId, productIds, customerIds, sales.map((s) => s.clientTempId), staffIds],
   );
-  const known = { products: new Set<string>(), customers: new Set<string>() };
+  const known = { products: new Set<string>(), customers: new Set<string>(), staff: new Set<string>() };
   const stored = new Map<string, StoredMapping>();
   for (const row of rows) {
     if (row.kind === "m") stored.set(row.id, toStoredMapping({ ...(row as MappingRow), client_temp_id: row.id }));
-    else (row.kind === "p" ? known.products : known.customers).add(row.id);
+    else ({ p: known.products, c: known.customers, s: known.staff })[row.kind].add(row.id);
   }
   return { known, stored };
 }
@@ -129,6 +132,31 @@ async function answerRacedReplays(tx: Tx, ctx: RequestContext, raced: NewSaleRow
 
 type NewSaleRow = { index: number; sale: PreparedSale; saleId: string; verdict: Extract<NewSaleVerdict, { kind: "accepted" }> };
 
+/** $1 shop, $2 user (created_by), $3..$10 and $19 the sales' columns, $11..$17 the lines', $18 the till. */
+const INSERT_SALES_WITH_LINES = `WITH new_sales AS (
+     INSERT INTO sales (shop_id, id, order_id, client_temp_id, customer_id, total_cents, needs_review,
+                        review_reasons, sold_at, created_by, till_id, staff_id)
+     SELECT $1, t.id, t.order_id, t.client_temp_id, t.customer_id, t.total_cents, t.needs_review,
+            t.review_reasons::jsonb, t.sold_at, $2, $18::uuid, t.staff_id
+       FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::bigint[], $8::boolean[], $9::text[],
+                   $10::timestamptz[], $19::uuid[])
+         AS t(id, order_id, client_temp_id, customer_id, total_cents, needs_review, review_reasons, sold_at, staff_id)
+     ON CONFLICT (shop_id, order_id) DO NOTHING
+     RETURNING id
+   ), new_lines AS (
+     INSERT INTO sale_items (shop_id, sale_id, product_id, position, quantity, unit_price_cents,
+                             discount_percent, line_total_cents)
+     SELECT $1, l.sale_id, l.product_id, l.position, l.quantity, l.unit_price_cents,
+            l.discount_bp / 100.0, l.line_total_cents
+       FROM unnest($11::uuid[], $12::uuid[], $13::int[], $14::int[], $15::bigint[], $16::int[], $17::bigint[])
+         AS l(sale_id, product_id, position, quantity, unit_price_cents, discount_bp, line_total_cents)
+      WHERE l.sale_id IN (SELECT id FROM new_sales)
+     RETURNING sale_id, product_id, quantity
+   ), movements AS (
+     ${saleMovementsCte("new_lines")}
+   )
+   SELECT id::text AS id FROM new_sales`;
+
 /**
  * Sales, their lines and the lines' ledger movements in one statement, so the ledger cannot miss
  * a line. Order numbers are random; a clash with an existing one (rare) skips that sale and its
@@ -142,29 +170,7 @@ async function insertSalesWithLines(tx: Tx, ctx: RequestContext, rows: NewSaleRo
     const drawn = remaining.map(() => newOrderNumber());
     const lines = remaining.flatMap((r) => r.sale.items.map((item, position) => ({ saleId: r.saleId, item, position })));
     const inserted = await tx.sql<{ id: string }>(
-      `WITH new_sales AS (
-         INSERT INTO sales (shop_id, id, order_id, client_temp_id, customer_id, total_cents, needs_review,
-                            review_reasons, sold_at, created_by)
-         SELECT $1, t.id, t.order_id, t.client_temp_id, t.customer_id, t.total_cents, t.needs_review,
-                t.review_reasons::jsonb, t.sold_at, $2
-           FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::bigint[], $8::boolean[], $9::text[],
-                       $10::timestamptz[])
-             AS t(id, order_id, client_temp_id, customer_id, total_cents, needs_review, review_reasons, sold_at)
-         ON CONFLICT (shop_id, order_id) DO NOTHING
-         RETURNING id
-       ), new_lines AS (
-         INSERT INTO sale_items (shop_id, sale_id, product_id, position, quantity, unit_price_cents,
-                                 discount_percent, line_total_cents)
-         SELECT $1, l.sale_id, l.product_id, l.position, l.quantity, l.unit_price_cents,
-                l.discount_bp / 100.0, l.line_total_cents
-           FROM unnest($11::uuid[], $12::uuid[], $13::int[], $14::int[], $15::bigint[], $16::int[], $17::bigint[])
-             AS l(sale_id, product_id, position, quantity, unit_price_cents, discount_bp, line_total_cents)
-          WHERE l.sale_id IN (SELECT id FROM new_sales)
-         RETURNING sale_id, product_id, quantity
-       ), movements AS (
-         ${saleMovementsCte("new_lines")}
-       )
-       SELECT id::text AS id FROM new_sales`,
+      INSERT_SALES_WITH_LINES,
       [
         ctx.shopId,
         ctx.userId,
@@ -183,6 +189,8 @@ async function insertSalesWithLines(tx: Tx, ctx: RequestContext, rows: NewSaleRo
         lines.map((l) => l.item.unitPriceCents),
         lines.map((l) => l.item.discountBasisPoints),
         lines.map((l) => l.item.lineTotalCents),
+        ctx.tillId,
+        remaining.map((r) => r.verdict.staffId),
       ],
     );
     const done = new Set(inserted.map((r) => r.id));

@@ -1,4 +1,6 @@
 import DataLoader from "dataloader";
+import type { StaffMember } from "../../auth/staff.service";
+import type { TillEntity } from "../../db/entities/till.entity";
 import type { CustomerEntity } from "../../db/entities/customer.entity";
 import type { ProductEntity } from "../../db/entities/product.entity";
 import type { SaleItemEntity } from "../../db/entities/sale-item.entity";
@@ -9,6 +11,8 @@ export type Loaders = {
   product: DataLoader<string, ProductEntity | null>;
   customer: DataLoader<string, CustomerEntity | null>;
   saleItems: DataLoader<string, SaleItemEntity[]>;
+  till: DataLoader<string, TillEntity | null>;
+  staff: DataLoader<string, Omit<StaffMember, "pinHash"> | null>;
 };
 
 export function createLoaders(shopId: string, services: Services): Loaders {
@@ -24,6 +28,14 @@ export function createLoaders(shopId: string, services: Services): Loaders {
     saleItems: new DataLoader(async (saleIds) => {
       const found = await services.sales.itemsBySaleIds(shopId, saleIds);
       return saleIds.map((id) => found.get(id) ?? []);
+    }),
+    till: new DataLoader(async (ids) => {
+      const found = await services.tills.byIds(shopId, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    staff: new DataLoader(async (ids) => {
+      const found = await services.staff.byIds(shopId, ids);
+      return ids.map((id) => found.get(id) ?? null);
     }),
   };
 }

@@ -6,8 +6,21 @@ import { ProductResolver } from "./resolvers/product.resolver";
 import { InventoryResolver } from "./resolvers/inventory.resolver";
 import { SaleItemResolver, SaleResolver } from "./resolvers/sale.resolver";
 import { SyncResolver } from "./resolvers/sync.resolver";
+import { AccountResolver } from "./resolvers/account.resolver";
+import { StaffResolver } from "./resolvers/staff.resolver";
+import { TillResolver } from "./resolvers/till.resolver";
 
-export const RESOLVERS = [SyncResolver, ProductResolver, CustomerResolver, SaleResolver, SaleItemResolver, InventoryResolver] as const;
+export const RESOLVERS = [
+  SyncResolver,
+  ProductResolver,
+  CustomerResolver,
+  SaleResolver,
+  SaleItemResolver,
+  InventoryResolver,
+  AccountResolver,
+  TillResolver,
+  StaffResolver,
+] as const;
 
 /** Input values are validated by the services (per sale for sync), so type-graphql's validation stays off. */
 export function buildGraphQLSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {

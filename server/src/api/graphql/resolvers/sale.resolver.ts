@@ -7,6 +7,9 @@ import type { SaleEntity } from "../../../db/entities/sale.entity";
 import { type GraphQLContext, authOf } from "../context";
 import { centsToAmount } from "../../../shared/money";
 import { SaleItemType, SalePageType, SaleType } from "../types/sale.type";
+import { toTillType } from "../mappers/account.mappers";
+import { SaleStaffType } from "../types/account.type";
+import { TillType } from "../types/till.type";
 
 function toSaleType(s: SaleEntity): SaleType {
   return {
@@ -14,6 +17,8 @@ function toSaleType(s: SaleEntity): SaleType {
     orderId: s.orderId,
     clientTempId: s.clientTempId,
     customerId: s.customerId,
+    tillId: s.tillId,
+    staffId: s.staffId,
     totalAmount: centsToAmount(s.totalCents),
     createdAt: s.soldAt,
     syncedAt: s.syncedAt,
@@ -58,6 +63,20 @@ export class SaleResolver {
     if (!sale.customerId) return null;
     const customer = await authOf(ctx).loaders.customer.load(sale.customerId);
     return customer && toCustomerType(customer);
+  }
+
+  @FieldResolver(() => TillType, { nullable: true, description: "The till whose credential recorded the sale; null for a user's token." })
+  async till(@Root() sale: SaleType, @Ctx() ctx: GraphQLContext): Promise<TillType | null> {
+    if (!sale.tillId) return null;
+    const till = await authOf(ctx).loaders.till.load(sale.tillId);
+    return till && toTillType(till);
+  }
+
+  @FieldResolver(() => SaleStaffType, { nullable: true, description: "The cashier the till said made the sale (staffId)." })
+  async staff(@Root() sale: SaleType, @Ctx() ctx: GraphQLContext): Promise<SaleStaffType | null> {
+    if (!sale.staffId) return null;
+    const member = await authOf(ctx).loaders.staff.load(sale.staffId);
+    return member && { id: member.id, name: member.name };
   }
 
   @FieldResolver(() => [SaleItemType])

@@ -34,6 +34,10 @@ export class SaleType {
 
   customerId!: string | null;
 
+  tillId!: string | null;
+
+  staffId!: string | null;
+
   @Field(() => Float)
   totalAmount!: number;
 

@@ -34,6 +34,12 @@ export class OfflineSaleInput {
   @Field(() => ID, { nullable: true, description: "Unknown customers are dropped with a warning." })
   customerId?: string | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: "The cashier (a StaffMember id) picked by PIN at the till. Unknown or another shop's: dropped with a warning.",
+  })
+  staffId?: string | null;
+
   @Field(() => String, { description: "ISO-8601 instant when the sale happened, e.g. 2024-01-15T10:30:00Z." })
   createdAt!: string;
 }
