@@ -9,6 +9,7 @@ import { buildGraphQLContext } from "../graphql/context";
 import type { Services } from "../../services";
 import { DomainError } from "../../shared/errors";
 import { syncRoute } from "../rest/sync.route";
+import { authRoutes } from "../rest/auth.routes";
 import { openApiRoute } from "../rest/openapi.route";
 import { type Authenticator, headerAuthenticator } from "./authenticator";
 import { httpStatusOf, toGraphQLError } from "./error-mapping";
@@ -70,6 +71,7 @@ export async function createApp(
       context: async ({ req }) => buildGraphQLContext(String(req.id), await optionalAuth(req, authenticateRequest), services),
     }),
   );
+  app.use(authRoutes(config, services));
   app.use(openApiRoute(config.isProduction));
   app.use(webApp());
   app.use((_req, res) => {
