@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { issueToken } from "./auth/tokens";
 import { ConfigError, loadConfig } from "./config/config";
-import { DEMO_SHOP, demoShopExists, seedDemoShopIfEmpty } from "./demo/seed";
+import { DEMO_ACCOUNTS, DEMO_SHOP, demoShopExists, seedDemoShopIfEmpty } from "./demo/seed";
 import { createLogger } from "./observability/logger";
 import { startServer } from "./server";
 
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
           `  pos-sync is running: GraphQL ${server.url}/graphql  REST ${server.url}/api/pos/sync`,
           `  demo shop id:        ${DEMO_SHOP.shopId}`,
           `  demo cashier token:  ${token}`,
+          ...DEMO_ACCOUNTS.map((a) => `  demo ${a.role} login: ${a.email} / ${a.password} (PIN ${a.pin})`),
           "",
           `  export SHOP=${DEMO_SHOP.shopId} TOKEN=${token}`,
           "",

@@ -6,12 +6,14 @@ import { type Database, migrate, openDatabase } from "../db/data-source";
 import { seedDemoShops } from "../demo/seed";
 import { isUuid } from "../shared/uuid";
 import { checkInvariants, checkedVolume, describeBroken } from "../invariants/check";
+import { ACCOUNT_USAGE, accountCommand } from "./account-commands";
 
 const USAGE = `usage: npm run cli -- <command>
   migrate                          apply pending migrations
   token --user <id> [--ttl 8h]     print a signed token for a user
   seed-demo [--json]               create a fresh pair of demo shops and print their ids and tokens
-  check [--shop <id>]              verify the invariants of recorded sales; exits 1 naming the first broken one`;
+  check [--shop <id>]              verify the invariants of recorded sales; exits 1 naming the first broken one
+${ACCOUNT_USAGE}`;
 
 async function withDatabase<T>(config: AppConfig, work: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(
@@ -72,6 +74,9 @@ async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
+    case "user":
+    case "member":
+      return accountCommand(config, argv, (work) => withDatabase(config, (db) => work(db.dataSource)));
     default:
       process.stderr.write(`${USAGE}\n`);
       return command ? 2 : 0;

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Role } from "../auth/permissions";
+import { hashPassword } from "../auth/passwords";
+import { hashPin } from "../auth/staff-pin";
 import { issueToken } from "../auth/tokens";
 import { type Tx, inTransaction } from "../db/transaction";
 import { recordOpeningStock } from "../inventory/stock-ledger";
@@ -20,7 +22,17 @@ export const DEMO_SHOP = {
   cashierId: "5e5e0000-0000-4000-8000-0000000000c1",
   ownerId: "5e5e0000-0000-4000-8000-0000000000a1",
   viewerId: "5e5e0000-0000-4000-8000-0000000000b1",
+  managerId: "5e5e0000-0000-4000-8000-0000000000d1",
 };
+
+/**
+ * The demo shop's people who can sign in (and pick themselves on a till by PIN). Development only:
+ * the demo shop is never seeded with NODE_ENV=production. Documented in the README.
+ */
+export const DEMO_ACCOUNTS = [
+  { role: "manager", userId: DEMO_SHOP.managerId, name: "Demo manager", email: "manager@demo.example", password: "demo-manager-pass", pin: "1111" },
+  { role: "cashier", userId: DEMO_SHOP.cashierId, name: "Demo cashier", email: "cashier@demo.example", password: "demo-cashier-pass", pin: "2222" },
+] as const;
 
 type CreatedShop = { shopId: string; productIds: string[]; customerId: string; users: Partial<Record<Role, string>> };
 
@@ -58,19 +70,51 @@ async function createShop(
   return { shopId, productIds, customerId, users: opts.users };
 }
 
-/** On an empty database only: one demo shop with fixed ids. Returns true when it seeded. */
+/**
+ * On an empty database only: one demo shop with fixed ids. Returns true when it seeded. A demo shop
+ * seeded before sign-in existed gets its demo accounts (DEMO_ACCOUNTS) added on the next start.
+ */
 export async function seedDemoShopIfEmpty(dataSource: DataSource): Promise<boolean> {
   return inTransaction(dataSource, async (tx) => {
     const [{ count }] = await tx.sql<{ count: string }>(`SELECT count(*)::text AS count FROM shops`);
-    if (count !== "0") return false;
+    if (count !== "0") {
+      const [demo] = await tx.sql(`SELECT 1 FROM shops WHERE id = $1`, [DEMO_SHOP.shopId]);
+      if (demo) await ensureDemoAccounts(tx);
+      return false;
+    }
     await createShop(tx, {
       shopId: DEMO_SHOP.shopId,
       name: "Demo Coffee Shop",
       products: DEMO_PRODUCTS,
       users: { owner: DEMO_SHOP.ownerId, cashier: DEMO_SHOP.cashierId, viewer: DEMO_SHOP.viewerId },
     });
+    await ensureDemoAccounts(tx);
     return true;
   });
+}
+
+/** The demo manager and cashier with their documented passwords and PINs; a no-op once they have them. */
+async function ensureDemoAccounts(tx: Tx): Promise<void> {
+  for (const account of DEMO_ACCOUNTS) {
+    const [user] = await tx.sql<{ ready: boolean }>(`SELECT password_hash IS NOT NULL AS ready FROM users WHERE id = $1`, [account.userId]);
+    if (user?.ready) continue;
+    await tx.sql(
+      `INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name, password_hash = EXCLUDED.password_hash`,
+      [account.userId, account.email, account.name, await hashPassword(account.password)],
+    );
+    await tx.sql(`INSERT INTO shop_memberships (shop_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+      DEMO_SHOP.shopId,
+      account.userId,
+      account.role,
+    ]);
+    const pin = await hashPin(account.pin);
+    await tx.sql(
+      `INSERT INTO staff_pins (shop_id, user_id, algorithm, iterations, salt, hash) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING`,
+      [DEMO_SHOP.shopId, account.userId, pin.algorithm, pin.iterations, pin.salt, pin.hash],
+    );
+  }
 }
 
 export async function demoShopExists(dataSource: DataSource): Promise<boolean> {
