@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
 import jwt from "jsonwebtoken";
 import { countRows } from "../support/database";
 import { saleOf } from "../support/sales";
@@ -34,6 +37,37 @@ const CASES: AuthCase[] = [
   {
     label: "an expired token",
     headers: () => authHeaders(jwt.sign({ exp: Math.floor(Date.now() / 1000) - 60 }, t.config.jwtSecret, { subject: userIdOf(shop.tokens.cashier) }), shop.shopId),
+    status: 401,
+    code: "UNAUTHENTICATED",
+  },
+  {
+    label: "a correctly signed token without exp (issue 14 #7)",
+    headers: () => authHeaders(jwt.sign({}, t.config.jwtSecret, { subject: userIdOf(shop.tokens.cashier) }), shop.shopId),
+    status: 401,
+    code: "UNAUTHENTICATED",
+  },
+  {
+    label: "a correctly signed token living longer than JWT_MAX_TTL_SECONDS (issue 14 #7)",
+    headers: () =>
+      authHeaders(
+        jwt.sign({}, t.config.jwtSecret, { subject: userIdOf(shop.tokens.cashier), expiresIn: t.config.jwtMaxTtlSeconds + 60 }),
+        shop.shopId,
+      ),
+    status: 401,
+    code: "UNAUTHENTICATED",
+  },
+  {
+    label: "a correctly signed token issued in the future (issue 14 #7)",
+    headers: () => {
+      const iat = Math.floor(Date.now() / 1000) + 3600;
+      return authHeaders(jwt.sign({ iat, exp: iat + 60 }, t.config.jwtSecret, { subject: userIdOf(shop.tokens.cashier) }), shop.shopId);
+    },
+    status: 401,
+    code: "UNAUTHENTICATED",
+  },
+  {
+    label: "a correctly signed token with exp but no iat (issue 14 #7)",
+    headers: () => authHeaders(jwt.sign({ exp: Math.floor(Date.now() / 1000) + 60 }, t.config.jwtSecret, { subject: userIdOf(shop.tokens.cashier), noTimestamp: true }), shop.shopId),
     status: 401,
     code: "UNAUTHENTICATED",
   },
@@ -106,5 +140,28 @@ describe("auth on the other GraphQL operations", () => {
       expect(res.status).toBe(403);
       expect(res.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     }
+  });
+});
+
+describe("token lifetime (issue 14 #7)", () => {
+  const CLI = resolve(__dirname, "../../server/dist/cli/main.js");
+  const cli = (...args: string[]) =>
+    promisify(execFile)("node", [CLI, "token", ...args], { env: { PATH: process.env.PATH, NODE_ENV: "test", JWT_SECRET: t.config.jwtSecret } });
+
+  it("accepts a token the CLI signs with --ttl, and the CLI refuses a --ttl beyond JWT_MAX_TTL_SECONDS", async () => {
+    const { stdout } = await cli("--user", userIdOf(shop.tokens.cashier), "--ttl", "8h");
+    const res = await gql(t.url, authHeaders(stdout.trim(), shop.shopId), "{ products { id } }");
+    expect(res.errors).toBeUndefined();
+    expect(res.status).toBe(200);
+    await expect(cli("--user", userIdOf(shop.tokens.cashier), "--ttl", "400d")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("JWT_MAX_TTL_SECONDS"),
+    });
+  });
+
+  it("accepts a token that lives exactly JWT_MAX_TTL_SECONDS", async () => {
+    const token = jwt.sign({}, t.config.jwtSecret, { subject: userIdOf(shop.tokens.cashier), expiresIn: t.config.jwtMaxTtlSeconds });
+    const res = await gql(t.url, authHeaders(token, shop.shopId), "{ products { id } }");
+    expect(res.errors).toBeUndefined();
   });
 });

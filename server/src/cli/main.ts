@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
-import { issueToken } from "../auth/tokens";
+import { issueToken, lifetimeOf } from "../auth/tokens";
 import { type AppConfig, ConfigError, loadConfig } from "../config/config";
 import { type Database, migrate, openDatabase } from "../db/data-source";
 import { seedDemoShops } from "../demo/seed";
@@ -46,7 +46,12 @@ async function main(argv: string[]): Promise<number> {
     case "token": {
       const { values } = parseArgs({ args: rest, options: { user: { type: "string" }, ttl: { type: "string", default: "8h" } } });
       if (!values.user) throw new ConfigError("token: --user <id> is required");
-      process.stdout.write(`${issueToken(config.jwtSecret, values.user, values.ttl)}\n`);
+      const token = issueToken(config.jwtSecret, values.user, values.ttl);
+      // The server refuses a token that claims to live longer than JWT_MAX_TTL_SECONDS: say so now.
+      if ((lifetimeOf(token) ?? Infinity) > config.jwtMaxTtlSeconds) {
+        throw new ConfigError(`token: --ttl ${values.ttl} is longer than JWT_MAX_TTL_SECONDS (${config.jwtMaxTtlSeconds} s); the server would refuse it`);
+      }
+      process.stdout.write(`${token}\n`);
       return 0;
     }
     case "seed-demo": {

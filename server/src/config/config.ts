@@ -29,6 +29,7 @@ const envSchema = z
       .optional(),
     DATA_DIR: z.string().min(1).default("./.data"),
     JWT_SECRET: z.string().min(16, "must be at least 16 characters").default(DEVELOPMENT_JWT_SECRET),
+    JWT_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(365 * 24 * 3600).default(30 * 24 * 3600),
     MAX_SALES_PER_REQUEST: z.coerce.number().int().min(1).max(100000).default(1000),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
     DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
@@ -67,6 +68,8 @@ export type AppConfig = {
   databaseUrl: string | undefined;
   dataDir: string;
   jwtSecret: string;
+  /** The longest lifetime (exp - iat) a token may claim; tokens without exp are refused. */
+  jwtMaxTtlSeconds: number;
   maxSalesPerRequest: number;
   maxBodyBytes: number;
   dbPoolSize: number;
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     jwtSecret: e.JWT_SECRET,
+    jwtMaxTtlSeconds: e.JWT_MAX_TTL_SECONDS,
     maxSalesPerRequest: e.MAX_SALES_PER_REQUEST,
     maxBodyBytes: e.MAX_BODY_BYTES,
     dbPoolSize: e.DB_POOL_SIZE,

@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type Express } from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import type { DataSource } from "typeorm";
+import { tokenRulesOf } from "../../auth/tokens";
 import type { AppConfig } from "../../config/config";
 import { buildGraphQLContext } from "../graphql/context";
 import type { Services } from "../../services";
@@ -30,7 +31,7 @@ export async function createApp(
   metrics: Metrics,
   isDraining: () => boolean = () => false,
 ): Promise<App> {
-  const authenticateRequest = headerAuthenticator(dataSource, config.jwtSecret);
+  const authenticateRequest = headerAuthenticator(dataSource, tokenRulesOf(config));
   const apollo = await createApolloServer(config, logger);
   await apollo.start();
 
