@@ -1,3 +1,5 @@
+import jwt from "jsonwebtoken";
+import { issueToken } from "../../server/src/auth/tokens";
 import { countRows } from "../support/database";
 import { saleOf } from "../support/sales";
 import { type TestServer, startTestServer } from "../support/test-server";
@@ -25,6 +27,23 @@ describe.each(TRANSPORTS)("rate limits on the sync endpoint over $name", (transp
     expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(before);
     const owner = await transport.sync(t.url, authHeaders(shop.tokens.owner, shop.shopId), [saleOf(shop)]);
     expect(owner.httpStatus).toBe(200);
+  });
+
+  it("counts every spelling of the bearer header and every token of the same user against one limit (issue 14 #6)", async () => {
+    t = await startTestServer({ RATE_LIMIT_PER_TOKEN: "3", RATE_LIMIT_PER_IP: "0", RATE_LIMIT_WINDOW_MS: "60000" });
+    const shop = await t.seed();
+    const token = shop.tokens.cashier;
+    const cashier = authHeaders(token, shop.shopId);
+    for (let i = 0; i < 3; i++) expect((await transport.sync(t.url, cashier, [saleOf(shop)])).httpStatus).toBe(200);
+    expect((await transport.sync(t.url, cashier, [saleOf(shop)])).httpStatus).toBe(429);
+    const before = await countRows(t.dataSource, "sales", shop.shopId);
+    const sameUser = issueToken(t.config.jwtSecret, (jwt.decode(token) as { sub: string }).sub, "2h");
+    const spellings = [`bearer ${token}`, `BEARER ${token}`, `Bearer   ${token}`, `Bearer\t${token}`, `bEaReR ${token} \t `, `Bearer ${sameUser}`];
+    for (const authorization of spellings) {
+      const answer = await transport.sync(t.url, { authorization, "x-shop-id": shop.shopId.toUpperCase() }, [saleOf(shop)]);
+      expect([JSON.stringify(authorization), answer.httpStatus]).toEqual([JSON.stringify(authorization), 429]);
+    }
+    expect(await countRows(t.dataSource, "sales", shop.shopId)).toBe(before);
   });
 
   it("answers 429 once one address exceeds its limit, whatever tokens it uses", async () => {

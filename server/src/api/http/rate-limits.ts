@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { subjectOfAuthorization, tokenRulesOf } from "../../auth/tokens";
 import type { AppConfig } from "../../config/config";
 
 type Shape = (res: Response, message: string) => void;
@@ -11,7 +11,13 @@ const graphqlShape: Shape = (res, message) => res.json({ errors: [{ message, ext
 /**
  * Per token and per IP, on the sync endpoints. A till that hits a limit gets 429 with Retry-After
  * and backs off; one misbehaving till (or a flood of garbage tokens from one address) cannot
- * starve the others. The token is keyed by its hash, never stored. Counters are per process.
+ * starve the others. Counters are per process.
+ *
+ * "Per token" counts per verified subject (the user or the till), read by the authenticator's own
+ * parse of the header: every spelling it accepts (`bearer`, `BEARER`, extra spaces or tabs) and
+ * every token the subject holds count as one. The shop is not part of the key, so sending other
+ * shops' ids does not buy a fresh budget. A token that does not verify is left to the per-IP limit
+ * (and answered 401).
  */
 export function syncRateLimits(config: AppConfig, transport: "rest" | "graphql"): RequestHandler[] {
   const { windowMs, perToken, perIp } = config.rateLimit;
@@ -33,12 +39,26 @@ export function syncRateLimits(config: AppConfig, transport: "rest" | "graphql")
     handlers.push(limiter(perIp, { keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? "unknown")}` }));
   }
   if (perToken > 0) {
-    handlers.push(
-      limiter(perToken, {
-        skip: (req) => !req.headers.authorization,
-        keyGenerator: (req) => `token:${createHash("sha256").update(req.headers.authorization ?? "").digest("base64url")}`,
-      }),
-    );
+    const subjectOf = verifiedSubjects(config);
+    handlers.push(limiter(perToken, { skip: (req) => subjectOf(req) === null, keyGenerator: (req) => `subject:${subjectOf(req)}` }));
   }
   return handlers;
+}
+
+/** The request's verified token subject, or null; verified once per request (skip and key both ask). */
+function verifiedSubjects(config: AppConfig): (req: Request) => string | null {
+  const rules = tokenRulesOf(config);
+  const seen = new WeakMap<Request, string | null>();
+  return (req) => {
+    if (!seen.has(req)) {
+      let subject: string | null = null;
+      try {
+        subject = subjectOfAuthorization(rules, req.headers.authorization);
+      } catch {
+        // not a valid token: no per-token key
+      }
+      seen.set(req, subject);
+    }
+    return seen.get(req) ?? null;
+  };
 }
