@@ -24,7 +24,7 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
     database ??
     (await openDatabase(
       config.databaseUrl
-        ? { kind: "server", url: config.databaseUrl, poolSize: config.dbPoolSize }
+        ? { kind: "server", url: config.databaseUrl, poolSize: config.dbPoolSize, timeouts: config.databaseTimeouts }
         : { kind: "embedded", dataDir: config.dataDir },
     ));
   const applied = await migrate(db);

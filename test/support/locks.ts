@@ -6,11 +6,20 @@ import { Client } from "pg";
  */
 export type ProductLock = { release(): Promise<void>; waitForBlockedBackend(): Promise<number> };
 
-export async function lockProduct(databaseUrl: string, shopId: string, productId: string): Promise<ProductLock> {
+/**
+ * `FOR UPDATE` (the default) stops a sync at its sale lines (their foreign-key check); `FOR NO KEY
+ * UPDATE` lets the lines through and stops it at the stock update, with the lines written.
+ */
+export async function lockProduct(
+  databaseUrl: string,
+  shopId: string,
+  productId: string,
+  mode: "FOR UPDATE" | "FOR NO KEY UPDATE" = "FOR UPDATE",
+): Promise<ProductLock> {
   const holder = new Client({ connectionString: databaseUrl });
   await holder.connect();
   await holder.query("BEGIN");
-  await holder.query("SELECT 1 FROM products WHERE shop_id = $1 AND id = $2 FOR UPDATE", [shopId, productId]);
+  await holder.query(`SELECT 1 FROM products WHERE shop_id = $1 AND id = $2 ${mode}`, [shopId, productId]);
   const holderPid = (await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
   return {
     async release() {

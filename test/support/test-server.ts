@@ -35,7 +35,9 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     ...overrides,
   });
   const database = await openDatabase(
-    config.databaseUrl ? { kind: "server", url: config.databaseUrl, poolSize: 10 } : { kind: "embedded", dataDir: "memory" },
+    config.databaseUrl
+      ? { kind: "server", url: config.databaseUrl, poolSize: 10, timeouts: config.databaseTimeouts }
+      : { kind: "embedded", dataDir: "memory" },
   );
   const server = await startServer(config, createLogger(config.logLevel), database);
   const url = `http://127.0.0.1:${server.port}`;

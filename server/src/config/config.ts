@@ -1,10 +1,16 @@
 import { z } from "zod";
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from "../db/bounded-connection";
 
 /**
  * The only module that reads process.env. Every value is validated once at start so a bad
  * deployment fails loudly with the variable's name instead of misbehaving later.
  */
 export const DEVELOPMENT_JWT_SECRET = "pos-sync-development-secret-change-me";
+
+/** A bound in milliseconds: at least 100 ms, at most 10 minutes. */
+function milliseconds(fallback: number) {
+  return z.coerce.number().int().min(100).max(600_000).default(fallback);
+}
 
 /** A duration in seconds: `900`, `90s`, `15m`, `8h` or `90d`, from min to max seconds. */
 function duration(min: number, max: number) {
@@ -49,6 +55,13 @@ const envSchema = z
     LOGIN_RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(0).max(1_000_000).default(10),
     LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(100),
     PAIR_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(10),
+    DB_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.connectMs),
+    DB_ACQUIRE_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.acquireMs),
+    DB_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.statementMs),
+    DB_LOCK_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.lockMs),
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
+    DB_KEEPALIVE_DELAY_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.keepAliveDelayMs),
+    SHUTDOWN_TIMEOUT_MS: milliseconds(25_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
@@ -82,6 +95,10 @@ export type AppConfig = {
   auth: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; refreshReuseGraceSeconds: number };
   /** Failed sign-in and pairing attempts per window; 0 turns a limit off. */
   authRateLimit: { windowMs: number; loginPerEmail: number; loginPerIp: number; pairPerIp: number };
+  /** Bounds on every wait on the database path (a real PostgreSQL; the embedded one is in-process). */
+  databaseTimeouts: DatabaseTimeouts;
+  /** SIGTERM/SIGINT: in-flight requests get this long to finish before the process exits 1. */
+  shutdownTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -126,5 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginPerIp: e.LOGIN_RATE_LIMIT_PER_IP,
       pairPerIp: e.PAIR_RATE_LIMIT_PER_IP,
     },
+    databaseTimeouts: {
+      connectMs: e.DB_CONNECT_TIMEOUT_MS,
+      acquireMs: e.DB_ACQUIRE_TIMEOUT_MS,
+      statementMs: e.DB_STATEMENT_TIMEOUT_MS,
+      lockMs: e.DB_LOCK_TIMEOUT_MS,
+      idleInTransactionMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      keepAliveDelayMs: e.DB_KEEPALIVE_DELAY_MS,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

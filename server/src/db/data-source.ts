@@ -1,10 +1,11 @@
-import { DataSource } from "typeorm";
+import { DataSource, MigrationExecutor } from "typeorm";
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts, boundedPoolOptions, setAnswerDeadline } from "./bounded-connection";
 import { ENTITIES } from "./entities";
 import { openEmbeddedDatabase } from "./embedded-database";
 import { MIGRATIONS } from "./migrations";
 
 export type DatabaseTarget =
-  | { kind: "server"; url: string; poolSize: number }
+  | { kind: "server"; url: string; poolSize: number; timeouts?: DatabaseTimeouts }
   | { kind: "embedded"; dataDir: string | "memory" };
 
 export type Database = {
@@ -30,7 +31,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         // gets a custom plan for its unnest() inputs. Do NOT set plan_cache_mode=force_custom_plan
         // for the session: it also re-plans every foreign-key check (RI triggers run cached SPI
         // plans), which made inserting a batch's items about 5x slower.
-        extra: { max: target.poolSize },
+        extra: { ...boundedPoolOptions(target.timeouts ?? DEFAULT_DATABASE_TIMEOUTS), max: target.poolSize },
       });
       await dataSource.initialize();
       return {
@@ -70,21 +71,30 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 /** Any fixed number: the advisory lock that lets one process at a time migrate a shared database. */
 const MIGRATION_LOCK = 7_340_551;
 
+const SESSION_BOUNDS = ["statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout"];
+
 /**
  * Applies pending migrations. Replicas starting together on one PostgreSQL take turns behind an
  * advisory lock (the second then finds nothing to apply); the embedded database has one process
- * and one connection, which the lock would hold away from the migrations themselves.
+ * and one connection, which the lock would hold away from the migrations themselves. On a server,
+ * the migrations run on the lock's own session with the statement, lock and answer bounds lifted:
+ * a migration may rewrite a large table, and a replica may wait for another's migrations.
  */
 export async function migrate(db: Pick<Database, "dataSource" | "kind">): Promise<string[]> {
-  const run = async () => (await db.dataSource.runMigrations({ transaction: "each" })).map((m) => m.name);
-  if (db.kind === "embedded") return run();
+  if (db.kind === "embedded") return (await db.dataSource.runMigrations({ transaction: "each" })).map((m) => m.name);
   const lock = db.dataSource.createQueryRunner();
-  await lock.connect();
+  const connection = await lock.connect();
+  setAnswerDeadline(connection, false);
   try {
+    await lock.query(SESSION_BOUNDS.map((name) => `SET ${name} = 0`).join("; "));
     await lock.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    return await run();
+    const executor = new MigrationExecutor(db.dataSource, lock);
+    executor.transaction = "each";
+    return (await executor.executePendingMigrations()).map((m) => m.name);
   } finally {
     await lock.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.query(SESSION_BOUNDS.map((name) => `RESET ${name}`).join("; ")).catch(() => undefined);
+    setAnswerDeadline(connection, true);
     await lock.release();
   }
 }
