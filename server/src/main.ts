@@ -31,12 +31,13 @@ async function main(): Promise<void> {
   }
   logger.info({ url: `${server.url}/graphql` }, "listening");
 
+  // The only handlers of these signals (Apollo's are off): stop accepting, drain, close, exit 0.
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down: draining in-flight requests");
     const force = setTimeout(() => {
       logger.error("shutdown timed out");
       process.exit(1);
-    }, 30_000);
+    }, config.shutdownTimeoutMs);
     force.unref();
     server.close().then(
       () => {

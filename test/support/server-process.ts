@@ -36,8 +36,9 @@ function baseEnv(db: DatabaseEnv, extra: Record<string, string> = {}): NodeJS.Pr
   };
 }
 
-export async function seedThroughCli(db: DatabaseEnv): Promise<SeededShops> {
-  const { stdout } = await run("node", [join(ROOT, "server/dist/cli/main.js"), "seed-demo", "--json"], { env: baseEnv(db) });
+/** `extra` as for spawnServer: a server with its own JWT_SECRET needs tokens signed with it. */
+export async function seedThroughCli(db: DatabaseEnv, extra: Record<string, string> = {}): Promise<SeededShops> {
+  const { stdout } = await run("node", [join(ROOT, "server/dist/cli/main.js"), "seed-demo", "--json"], { env: baseEnv(db, extra) });
   return JSON.parse(stdout) as SeededShops;
 }
 

@@ -24,15 +24,71 @@ export function constraintOf(error: unknown): string | undefined {
   return typeof c === "string" ? c : undefined;
 }
 
+/** Node's codes for a socket that failed or never connected (name resolution included). */
+const SOCKET_ERROR_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "ENETRESET",
+  "ENOTCONN",
+]);
+
+/** Besides class 08 (connection exception): see isConnectionError. */
+const UNAVAILABLE_SQLSTATES = new Set([
+  "57P01", // admin_shutdown (also pg_terminate_backend)
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now (starting up, shutting down, in recovery)
+  "57P04", // database_dropped
+  "57P05", // idle_session_timeout
+  "25P03", // idle_in_transaction_session_timeout ended the session
+  "53300", // too_many_connections
+  "55P03", // lock_not_available: lock_timeout
+  "57014", // query_canceled: statement_timeout
+]);
+
 /**
- * The connection itself failed (server shut down, backend terminated, network gone): the
- * transaction is lost as a whole, so the caller must not try to salvage parts of it.
+ * pg's and pg-pool's own words (they carry no code): a socket closed under a query ("Connection
+ * terminated unexpectedly", "... due to connection timeout", our answer deadline), a connect or
+ * pool wait that timed out, a client already broken, a pool already ended by shutdown.
+ */
+const DRIVER_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|^timeout expired$|Client has encountered a connection error|not queryable|Cannot use a pool after calling end/i;
+
+/**
+ * The database could not serve this transaction at all, so the transaction is lost as a whole and
+ * the caller must not try to salvage parts of it: the request is answered 503 and retried later.
+ * That is a connection that failed, was refused or timed out (Node socket codes, pg's connection
+ * messages, pool waits), SQLSTATE class 08, the server shutting down, restarting or ending the
+ * session (57P01-57P05, 25P03), and a wait that hit its bound: lock_timeout (55P03) or
+ * statement_timeout (57014). A timed-out wait is not about any one sale: writing the batch sale by
+ * sale would only wait again for each.
  */
 export function isConnectionError(error: unknown): boolean {
-  const state = sqlStateOf(error);
-  if (state) return state.startsWith("08") || state === "57P01" || state === "57P02" || state === "57P03";
-  const message = String((error as { message?: unknown })?.message ?? "");
-  return /Connection terminated|ECONNREFUSED|ECONNRESET|Client has encountered a connection error|not queryable/i.test(message);
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    if (isConnectionFailure(e)) return true;
+    // TypeORM's driverError, an Error's cause, graphql's wrapper of a thrown non-Error value.
+    const next = e as { driverError?: unknown; cause?: unknown; thrownValue?: unknown; errors?: unknown[] };
+    if (Array.isArray(next.errors) && next.errors.some(isConnectionFailure)) return true;
+    e = next.driverError ?? next.cause ?? next.thrownValue;
+  }
+  return false;
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string") {
+    if (SOCKET_ERROR_CODES.has(code)) return true;
+    if (/^[0-9A-Z]{5}$/.test(code)) return code.startsWith("08") || UNAVAILABLE_SQLSTATES.has(code);
+  }
+  return DRIVER_MESSAGES.test(String((error as { message?: unknown })?.message ?? ""));
 }
 
 /**

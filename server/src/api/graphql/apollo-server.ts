@@ -8,8 +8,7 @@ import type { Logger } from "pino";
 import type { AppConfig } from "../../config/config";
 import type { GraphQLContext } from "./context";
 import { buildGraphQLSchema } from "./schema";
-import { DomainError } from "../../shared/errors";
-import { requestLevelStatusOf } from "../http/error-mapping";
+import { domainErrorOf, requestLevelStatusOf, retryAfterSecondsOf } from "../http/error-mapping";
 import { graphqlLimits, isArgumentError, withoutSuggestions } from "./graphql-limits";
 
 /** A response that carries no data and fails for auth or size gets that HTTP status, like the REST shim. */
@@ -21,8 +20,11 @@ const requestLevelStatus: ApolloServerPlugin<GraphQLContext> = {
         const { data, errors } = response.body.singleResult;
         if (!errors?.length) return;
         const hasData = data != null && Object.values(data).some((v) => v !== null);
-        const status = hasData ? undefined : requestLevelStatusOf(errors[0].extensions?.code);
+        const code = errors[0].extensions?.code;
+        const status = hasData ? undefined : requestLevelStatusOf(code);
         if (status) response.http.status = status;
+        const retryAfter = status ? retryAfterSecondsOf(code) : undefined;
+        if (retryAfter !== undefined) response.http.headers.set("retry-after", String(retryAfter));
       },
     };
   },
@@ -36,6 +38,10 @@ export async function createApolloServer(config: AppConfig, logger: Logger): Pro
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
     csrfPrevention: true,
+    // Shutdown is ours (main.ts drains the HTTP server, then stops Apollo): Apollo's own handler,
+    // installed whenever NODE_ENV is not "test", would stop it under in-flight requests and re-raise
+    // the signal, killing the process with 143 before they finish.
+    stopOnTerminationSignals: false,
     // One operation per HTTP request: a JSON array body is refused (400), so the per-request limits
     // (sales, body size, cost, rate) cannot be multiplied by batching.
     allowBatchedHttpRequests: false,
@@ -60,8 +66,10 @@ function formatGraphQLError(
   logger: Logger,
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof DomainError) {
-    return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { code: original.code } };
+  const domain = domainErrorOf(original);
+  if (domain) {
+    if (domain !== original) logger.error({ err: original }, "database unavailable");
+    return { message: domain.message, path: formatted.path, locations: formatted.locations, extensions: { code: domain.code } };
   }
   if (isArgumentError(original)) return { ...formatted, extensions: { ...formatted.extensions, code: "BAD_USER_INPUT" } };
   if (formatted.extensions?.code === "INTERNAL_SERVER_ERROR") {

@@ -13,9 +13,9 @@ import { syncRoute } from "../rest/sync.route";
 import { authRoutes } from "../rest/auth.routes";
 import { openApiRoute } from "../rest/openapi.route";
 import { type Authenticator, headerAuthenticator } from "./authenticator";
-import { httpStatusOf, toGraphQLError } from "./error-mapping";
+import { domainErrorOf, httpStatusOf, retryAfterSecondsOf, toGraphQLError } from "./error-mapping";
 import { createApolloServer } from "../graphql/apollo-server";
-import { healthRoutes } from "./health";
+import { closeConnectionsWhileDraining, healthRoutes, refuseWhileDraining } from "./health";
 import type { Metrics } from "../../observability/metrics";
 import { runInRequestScope } from "../../observability/request-scope";
 import { syncRateLimits } from "./rate-limits";
@@ -57,10 +57,12 @@ export async function createApp(
     res.once("finish", () => stop({ status: String(res.statusCode) }));
     next();
   });
-  app.use(healthRoutes(dataSource, isDraining));
+  app.use(closeConnectionsWhileDraining(isDraining));
+  app.use(healthRoutes(dataSource, isDraining, config.databaseUrl ? config.databaseTimeouts.acquireMs : undefined));
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  app.use(refuseWhileDraining(isDraining));
 
   const json = express.json({ limit: config.maxBodyBytes, strict: false });
   app.use("/api/pos/sync", ...syncRateLimits(config, "rest"), json, syncRoute(services, authenticateRequest));
@@ -96,7 +98,8 @@ async function optionalAuth(req: express.Request, authenticateRequest: Authentic
   try {
     return await authenticateRequest(req);
   } catch (error) {
-    if (error instanceof DomainError) throw toGraphQLError(error);
+    const domain = domainErrorOf(error);
+    if (domain) throw toGraphQLError(domain);
     throw error;
   }
 }
@@ -108,7 +111,10 @@ async function optionalAuth(req: express.Request, authenticateRequest: Authentic
 const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const [status, message, code] = describeError(error);
   if (status === 500) req.log.error({ err: error }, "unhandled error");
+  else if (code === "UNAVAILABLE" && !(error instanceof DomainError)) req.log.error({ err: error }, "database unavailable");
   res.status(status);
+  const retryAfter = retryAfterSecondsOf(code);
+  if (retryAfter !== undefined) res.setHeader("retry-after", String(retryAfter));
   if (req.originalUrl.split("?")[0].startsWith("/graphql")) res.json({ errors: [{ message, extensions: { code } }] });
   else res.json({ error: message, code });
 };
@@ -120,6 +126,7 @@ function describeError(error: unknown): [status: number, message: string, code: 
   if (typeof bodyError.status === "number" && bodyError.status >= 400 && bodyError.status < 500) {
     return [bodyError.status, "Malformed request body", "BAD_REQUEST"];
   }
-  if (error instanceof DomainError) return [httpStatusOf(error), error.message, error.code];
+  const domain = domainErrorOf(error);
+  if (domain) return [httpStatusOf(domain), domain.message, domain.code];
   return [500, "Internal server error", "INTERNAL_SERVER_ERROR"];
 }

@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
-import { DomainError, type DomainErrorCode } from "../../shared/errors";
+import { isConnectionError } from "../../db/transaction";
+import { DomainError, type DomainErrorCode, ServiceUnavailableError } from "../../shared/errors";
 
 /** The one table from domain error codes to HTTP statuses; GraphQL uses the code as extensions.code. */
 const HTTP_STATUS: Record<DomainErrorCode, number> = {
@@ -13,6 +14,24 @@ const HTTP_STATUS: Record<DomainErrorCode, number> = {
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
 };
+
+/** The seconds a client is told to wait (`Retry-After`) before retrying a request refused with this code. */
+const RETRY_AFTER_SECONDS: Partial<Record<DomainErrorCode, number>> = { UNAVAILABLE: 5 };
+
+export function retryAfterSecondsOf(code: unknown): number | undefined {
+  return typeof code === "string" ? RETRY_AFTER_SECONDS[code as DomainErrorCode] : undefined;
+}
+
+/**
+ * What an error means to a client: a domain error as it is; a database that cannot be reached or
+ * did not answer within its bounds, wherever it surfaces (authentication, a read, a write), is
+ * 503 UNAVAILABLE; anything else is not the client's business (undefined: a 500).
+ */
+export function domainErrorOf(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  if (isConnectionError(error)) return new ServiceUnavailableError("The database is unavailable; retry later.");
+  return undefined;
+}
 
 export function httpStatusOf(error: unknown): number {
   return error instanceof DomainError ? HTTP_STATUS[error.code] : 500;
@@ -34,7 +53,9 @@ export function requestLevelStatusOf(code: unknown): number | undefined {
 
 /** For errors raised before any resolver runs (the context function), where Apollo reads extensions.http. */
 export function toGraphQLError(error: DomainError): GraphQLError {
+  const retryAfter = retryAfterSecondsOf(error.code);
+  const headers = new Map(retryAfter === undefined ? [] : [["retry-after", String(retryAfter)]]);
   return new GraphQLError(error.message, {
-    extensions: { code: error.code, http: { status: httpStatusOf(error) } },
+    extensions: { code: error.code, http: { status: httpStatusOf(error), headers } },
   });
 }
