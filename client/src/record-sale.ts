@@ -5,6 +5,8 @@ import type { OfflineSale, SaleLine } from "./outbox/outbox-record";
 export type SaleInput = {
   items: SaleLine[];
   customerId?: string | null;
+  /** The cashier who made the sale (the staff id picked with the PIN pad); sent as `staffId`. */
+  staffId?: string | null;
   /** Defaults to the sum of the lines (price x quantity x (1 - discount%)), each rounded half up to the cent as the server does. */
   totalAmount?: number;
   /** When the sale happened; defaults to now. */
@@ -13,12 +15,18 @@ export type SaleInput = {
 
 export class InvalidSaleError extends Error {}
 
+/** The server's bound on a staff id (it refuses a longer one, which would fail the sale for good). */
+const MAX_STAFF_ID_LENGTH = 100;
+
 export function buildOfflineSale(input: SaleInput, now: Date, newId: () => string): OfflineSale {
   if (!Array.isArray(input.items) || input.items.length === 0) throw new InvalidSaleError("a sale needs at least one item");
   for (const line of input.items) {
     if (!line.productId) throw new InvalidSaleError("every item needs a productId");
     if (!Number.isInteger(line.quantity) || line.quantity <= 0) throw new InvalidSaleError("quantity must be a positive integer");
     if (!Number.isFinite(line.price) || line.price < 0) throw new InvalidSaleError("price must be a non-negative number");
+  }
+  if (input.staffId != null && (typeof input.staffId !== "string" || input.staffId.length > MAX_STAFF_ID_LENGTH)) {
+    throw new InvalidSaleError(`staffId must be a string of at most ${MAX_STAFF_ID_LENGTH} characters`);
   }
   const items = input.items.map(({ productId, quantity, price, discountPercent }) => ({ productId, quantity, price, discountPercent: discountPercent ?? 0 }));
   const createdAt = input.createdAt instanceof Date ? input.createdAt.toISOString() : (input.createdAt ?? now.toISOString());
@@ -27,6 +35,8 @@ export function buildOfflineSale(input: SaleInput, now: Date, newId: () => strin
     items,
     totalAmount: input.totalAmount ?? totalOf(items),
     customerId: input.customerId ?? null,
+    // Only when there is one, so records (and their sales) without a cashier keep their old shape.
+    ...(input.staffId ? { staffId: input.staffId } : {}),
     createdAt,
   };
 }

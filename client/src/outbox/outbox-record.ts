@@ -10,6 +10,8 @@ export type OfflineSale = {
   items: SaleLine[];
   totalAmount: number;
   customerId?: string | null;
+  /** The cashier who made the sale (picked by PIN on a shared till); absent on older records. */
+  staffId?: string | null;
   /** ISO-8601 instant when the sale happened at the till. */
   createdAt: string;
 };

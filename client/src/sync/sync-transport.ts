@@ -41,8 +41,9 @@ export function toInput(sale: OfflineSale): OfflineSaleInput {
     items: sale.items.map(toItemInput),
     // No customer is sent as no field at all (undefined is left out of the JSON).
     customerId: sale.customerId || undefined,
-    // The cashier picked by PIN: the outbox does not record one yet (issue 15, client part).
-    staffId: undefined,
+    // No cashier is no field at all: the server's fingerprint of a sale without one stays as it
+    // was before staffId existed, so a record from an older build still answers `existing`.
+    staffId: sale.staffId || undefined,
   };
   return input;
 }
