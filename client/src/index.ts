@@ -1,4 +1,7 @@
-export { createPosClient, SaleInFlightError, type PosClient, type PosClientOptions } from "./create-pos-client";
+export { createPosClient, SaleInFlightError, type PosClient, type PosClientOptions, type PosAuthOptions } from "./create-pos-client";
+export { pairTill, signIn, signOut, refreshTokens, type PairTillAnswer, type SignInAnswer, type TokenAnswer, type MemberRole, type AuthRequestOptions } from "./auth/auth-api";
+export { AuthRequestError, CredentialRefusedError, AuthRateLimitedError, AuthUnavailableError, AccessTokenRefusedError, NO_CREDENTIAL } from "./auth/auth-errors";
+export type { TillCredential } from "./auth/credential-store";
 export type { PosSyncStatus, StatusListener } from "./status";
 export type { SaleInput } from "./record-sale";
 export { InvalidSaleError } from "./record-sale";

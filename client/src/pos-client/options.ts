@@ -1,5 +1,7 @@
 import type { ApolloClient } from "@apollo/client/core";
 import type { TokenSource } from "../apollo";
+import type { CredentialRefusedError } from "../auth/auth-errors";
+import type { TillCredential } from "../auth/credential-store";
 import type { KeyValueStorage } from "../storage/storage";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "../sync/backoff";
 import type { LockManagerLike } from "../sync/locks";
@@ -9,8 +11,13 @@ export type PosClientOptions = {
   /** The GraphQL endpoint, e.g. https://pos.example.com/graphql */
   uri: string;
   shopId: string;
-  /** Called before every request, so a refreshed token is used from the next attempt on. */
-  getToken: TokenSource;
+  /**
+   * Called before every request, so a refreshed token is used from the next attempt on. For a
+   * token the app manages itself; leave it out with `auth`, where the client manages the till's.
+   */
+  getToken?: TokenSource;
+  /** The till's own credential, stored, refreshed and rotated by the client (see PosAuthOptions). */
+  auth?: PosAuthOptions;
   /** Durable storage for the outbox and the persisted cache (IndexedDbStorage, FileStorage, MemoryStorage). */
   storage: KeyValueStorage;
   fetch?: typeof fetch;
@@ -49,6 +56,29 @@ export type PosClientOptions = {
   transport?: (apollo: ApolloClient<unknown>) => SyncTransport;
   now?: () => number;
   random?: () => number;
+};
+
+/**
+ * The client signs in by itself: it keeps the till's refresh token (and the current access token)
+ * in `storage`, refreshes the access token before it expires and when a request gets a 401, and
+ * retries that request once. `authRequired` is set only when the server refuses the refresh token.
+ */
+export type PosAuthOptions = {
+  /**
+   * Where the sign-in routes are (`<baseUrl>/api/auth/refresh`); default: the directory of `uri`,
+   * so `https://pos.example.com/graphql` gives `https://pos.example.com/`.
+   */
+  baseUrl?: string;
+  /**
+   * The answer of `pairTill` (or `signIn`) on the first start. Later starts may leave it out (the
+   * stored credential is used) or pass the same one again: a credential already taken in is never
+   * taken again, so it cannot overwrite the token it was rotated into. A different one replaces it.
+   */
+  credential?: TillCredential;
+  /** Refresh this long before the access token expires (default 60 s; at most half its lifetime). */
+  refreshMarginMs?: number;
+  /** The client has no usable credential any more: refused by the server, none stored, or signed out. */
+  onAuthRequired?: (error: CredentialRefusedError) => void;
 };
 
 const DAY = 24 * 60 * 60 * 1000;

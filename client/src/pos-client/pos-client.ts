@@ -1,4 +1,5 @@
 import type { ApolloClient } from "@apollo/client/core";
+import type { TillCredential } from "../auth/credential-store";
 import type { OutboxRecord, PendingRecord } from "../outbox/outbox-record";
 import type { SaleInput } from "../record-sale";
 import type { PosSyncStatus, StatusListener } from "../status";
@@ -29,6 +30,16 @@ export type PosClient = {
    * `SaleInFlightError`, keeping the sale, if it is in a sync request at that moment.
    */
   discard(clientTempId: string): Promise<void>;
+  /**
+   * With `auth`: stores a new credential (the till paired again after `authRequired`), then syncs,
+   * which ends the pause; the outbox was kept meanwhile. Rejects without the `auth` option.
+   */
+  setCredential(credential: TillCredential): Promise<void>;
+  /**
+   * With `auth`: ends the sign-in on the server when it can be reached and forgets it here in any
+   * case (`authRequired` is then set). The outbox is kept. Rejects without the `auth` option.
+   */
+  signOut(): Promise<void>;
   /**
    * Stops syncing, persists the cache once more and stops the Apollo client. It does not close the
    * `storage` you passed in: you opened it, you close it (after `dispose()` resolves).
