@@ -7,12 +7,24 @@ import { saleOf } from "../support/sales";
 import { type TestServer, startTestServer } from "../support/test-server";
 import { TRANSPORTS, authHeaders, gql } from "../support/transports";
 import type { SeededShops } from "../../server/src/demo/seed";
+import { permissionsOf } from "../../server/src/auth/permissions";
 
 let t: TestServer;
 let shop: SeededShops;
+/** Access tokens of paired tills (issue 15): one revoked after pairing, one of the other shop. */
+const tillTokens = { revoked: "", otherShop: "" };
 beforeAll(async () => {
   t = await startTestServer();
   shop = await t.seed();
+  const pairTill = async (shopId: string) => {
+    const owner = { shopId, userId: null, tillId: null, role: "owner" as const, permissions: permissionsOf("owner") };
+    const pairing = await t.server.services.tills.createPairing(owner, "Matrix till");
+    return { owner, till: pairing.till, paired: await t.server.services.tills.pair(pairing.code) };
+  };
+  const revoked = await pairTill(shop.shopId);
+  await t.server.services.tills.revoke(revoked.owner, revoked.till.id);
+  tillTokens.revoked = revoked.paired.accessToken;
+  tillTokens.otherShop = (await pairTill(shop.otherShop.shopId)).paired.accessToken;
 });
 afterAll(async () => {
   await t.close();
@@ -83,6 +95,8 @@ const CASES: AuthCase[] = [
   { label: "a missing x-shop-id header", headers: () => authHeaders(shop.tokens.cashier, undefined), status: 400, code: "BAD_REQUEST" },
   { label: "an x-shop-id that is not a UUID", headers: () => authHeaders(shop.tokens.cashier, "shop-1"), status: 400, code: "BAD_REQUEST" },
   { label: "a user without membership in the shop", headers: () => authHeaders(shop.otherShop.tokens.cashier, shop.shopId), status: 403, code: "FORBIDDEN" },
+  { label: "a revoked till's token", headers: () => authHeaders(tillTokens.revoked, shop.shopId), status: 401, code: "UNAUTHENTICATED" },
+  { label: "another shop's till", headers: () => authHeaders(tillTokens.otherShop, shop.shopId), status: 403, code: "FORBIDDEN" },
   { label: "a member without sales:create (viewer)", headers: () => authHeaders(shop.tokens.viewer, shop.shopId), status: 403, code: "FORBIDDEN" },
 ];
 
@@ -119,6 +133,22 @@ describe("auth on the other GraphQL operations", () => {
     },
     { name: "createProduct", query: 'mutation { createProduct(input: {name: "X", sku: "X-1", price: 1}) { id } }', viewerAllowed: false },
     { name: "createCustomer", query: 'mutation { createCustomer(input: {name: "Bo"}) { id } }', viewerAllowed: false },
+    { name: "me", query: "{ me { user { id } memberships { shopId } role } }", viewerAllowed: true },
+    { name: "tills", query: "{ tills { id } }", viewerAllowed: false },
+    { name: "createTillPairing", query: 'mutation { createTillPairing(name: "Counter") { code } }', viewerAllowed: false },
+    {
+      name: "revokeTill",
+      query: "mutation($id: ID!) { revokeTill(id: $id) { id } }",
+      variables: () => ({ id: "00000000-0000-4000-8000-00000000a11a" }),
+      viewerAllowed: false,
+    },
+    { name: "staff", query: "{ staff { id } }", viewerAllowed: false },
+    {
+      name: "setStaffPin (someone else's)",
+      query: 'mutation($u: ID!) { setStaffPin(userId: $u, pin: "1234") { id } }',
+      variables: () => ({ u: userIdOf(shop.tokens.cashier) }),
+      viewerAllowed: false,
+    },
   ];
 
   const MATRIX = OPERATIONS.flatMap((op) =>

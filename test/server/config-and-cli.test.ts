@@ -24,6 +24,11 @@ describe("configuration", () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
   });
 
+  it("refuses an ACCESS_TOKEN_TTL longer than JWT_MAX_TTL_SECONDS (the server would refuse its own tokens)", () => {
+    expect(() => loadConfig({ ACCESS_TOKEN_TTL: "7200", JWT_MAX_TTL_SECONDS: "3600" })).toThrow(/ACCESS_TOKEN_TTL: must not exceed JWT_MAX_TTL_SECONDS/);
+    expect(() => loadConfig({ ACCESS_TOKEN_TTL: "3600", JWT_MAX_TTL_SECONDS: "3600" })).not.toThrow();
+  });
+
   it("refuses the development JWT secret in production", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET: the development default is refused in production/);
     expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: DEVELOPMENT_JWT_SECRET.replace("dev", "prod") })).not.toThrow();

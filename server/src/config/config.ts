@@ -71,6 +71,13 @@ const envSchema = z
         message: "the development default is refused in production; set a secret of your own",
       });
     }
+    if (env.ACCESS_TOKEN_TTL > env.JWT_MAX_TTL_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ACCESS_TOKEN_TTL"],
+        message: `must not exceed JWT_MAX_TTL_SECONDS (${env.JWT_MAX_TTL_SECONDS} s): the server would refuse its own tokens`,
+      });
+    }
   });
 
 export type AppConfig = {
