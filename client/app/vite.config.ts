@@ -18,5 +18,5 @@ export default defineConfig({
   define: { "globalThis.__DEV__": "false" },
   build: { outDir: here("dist"), emptyOutDir: true, sourcemap: true },
   // `npm run dev` style work: `npx vite --config client/app/vite.config.ts` with `npm start` running.
-  server: { proxy: { "/graphql": "http://localhost:4000" } },
+  server: { proxy: { "/graphql": "http://localhost:4000", "/api": "http://localhost:4000" } },
 });

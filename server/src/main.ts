@@ -19,8 +19,9 @@ async function main(): Promise<void> {
         [
           "",
           `  pos-sync is running: GraphQL ${server.url}/graphql  REST ${server.url}/api/pos/sync`,
+          `  the till:            ${server.url}/  (Manager sign-in with the demo manager, Add a till, type its code; then a PIN)`,
           `  demo shop id:        ${DEMO_SHOP.shopId}`,
-          `  demo cashier token:  ${token}`,
+          `  demo cashier token:  ${token}  (for curl; the till never needs one)`,
           ...DEMO_ACCOUNTS.map((a) => `  demo ${a.role} login: ${a.email} / ${a.password} (PIN ${a.pin})`),
           "",
           `  export SHOP=${DEMO_SHOP.shopId} TOKEN=${token}`,

@@ -1,44 +1,25 @@
-import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
 import * as path from "node:path";
-import { promisify } from "node:util";
-import { type Browser, type BrowserContext, type BrowserContextOptions, type Page, chromium } from "playwright-core";
-import type { SeededShops } from "../../server/src/demo/seed";
 import { countRows, stockOf } from "../support/database";
-import { type TestServer, startTestServer } from "../support/test-server";
+import { ARTIFACTS, TILL_SCREEN, type WebHarness, connection, expectSales, inContext, openTill, product, productButton, ringUp, startWebHarness, stopWebHarness } from "./web-support";
+import type { Page } from "playwright-core";
 
-/**
- * The POS web app in Debian's Chromium (never a downloaded browser), against the real server
- * serving the built app, on the run's database. The app is built here, before the server starts,
- * so the server mounts it at `/`.
- */
-const ROOT = path.resolve(__dirname, "../..");
-const ARTIFACTS = path.join(ROOT, "test/artifacts");
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const TILL_SCREEN = { width: 1366, height: 900 };
-
-let server: TestServer;
-let browser: Browser;
+/** The POS web app in Debian's Chromium against the real server: selling offline, rejections, a paused sync. */
+let h: WebHarness;
+let server: WebHarness["server"];
 
 beforeAll(async () => {
-  // The root script sets NODE_ENV=production (jest's NODE_ENV=test would make a development build).
-  await promisify(execFile)("npm", ["run", "--silent", "build:app"], { cwd: ROOT });
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await startTestServer();
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  h = await startWebHarness();
+  server = h.server;
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => stopWebHarness(h));
 
 describe("the POS web app", () => {
   it("keeps selling offline, reopens from the service worker on an offline reload, and syncs every sale exactly once when the network returns", async () => {
     const shop = await server.seed();
     const mug = product(shop, "Ceramic mug");
-    await inContext("offline-sync", { viewport: TILL_SCREEN }, async (context) => {
-      const page = await openTill(context, shop);
+    await inContext(h, "offline-sync", { viewport: TILL_SCREEN }, async (context) => {
+      const page = await openTill(h, context, shop);
       await page.getByText("No sales yet.").waitFor();
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 
@@ -89,7 +70,7 @@ describe("the POS web app", () => {
     // The till's product list also offers another shop's product: the server answers it exactly
     // like an unknown product. The service worker is blocked so page.route sees every request.
     const foreign = { __typename: "Product", id: shop.otherShop.productId, name: "Grinder from another shop", sku: "GRD-X", price: 30, stock: 5, lowStockThreshold: 1 };
-    await inContext("rejected-sale", { viewport: TILL_SCREEN, serviceWorkers: "block" }, async (context) => {
+    await inContext(h, "rejected-sale", { viewport: TILL_SCREEN, serviceWorkers: "block" }, async (context) => {
       await context.route("**/graphql", async (route) => {
         if (route.request().postDataJSON()?.operationName !== "Products") return route.continue();
         const response = await route.fetch();
@@ -97,7 +78,7 @@ describe("the POS web app", () => {
         body.data?.products.push(foreign);
         await route.fulfill({ response, json: body });
       });
-      const page = await openTill(context, shop);
+      const page = await openTill(h, context, shop);
       await ringUp(page, [{ name: foreign.name, quantity: 1 }]);
 
       const failed = page.locator("li.sale[data-state=failed]");
@@ -117,14 +98,14 @@ describe("the POS web app", () => {
 
   it("says the sync is paused, with the reason, when the server refuses it while the till is online", async () => {
     const shop = await server.seed();
-    await inContext("paused-online", { viewport: TILL_SCREEN, serviceWorkers: "block" }, async (context) => {
+    await inContext(h, "paused-online", { viewport: TILL_SCREEN, serviceWorkers: "block" }, async (context) => {
       // A proxy in front of the server answers the sync with 404 (a wrong route mid-deploy).
       let refuse = true;
       await context.route("**/graphql", async (route) => {
         if (!refuse || route.request().postDataJSON()?.operationName !== "SyncOfflineSales") return route.continue();
         await route.fulfill({ status: 404, contentType: "text/plain", body: "Not Found" });
       });
-      const page = await openTill(context, shop);
+      const page = await openTill(h, context, shop);
       await ringUp(page, [{ name: "Ceramic mug", quantity: 1 }]);
 
       const paused = page.getByTestId("last-error");
@@ -141,54 +122,10 @@ describe("the POS web app", () => {
   });
 });
 
-/** A fresh browser profile for one test; on failure, a screenshot of each page goes to the artifacts. */
-async function inContext(name: string, options: BrowserContextOptions, body: (context: BrowserContext) => Promise<void>) {
-  const context = await browser.newContext(options);
-  try {
-    await body(context);
-  } catch (error) {
-    for (const [i, page] of context.pages().entries()) {
-      await page.screenshot({ path: path.join(ARTIFACTS, `pos-app-${name}-failure-${i}.png`), fullPage: true }).catch(() => undefined);
-    }
-    throw error;
-  } finally {
-    await context.close();
-  }
-}
-
-function product(shop: SeededShops, name: string) {
-  const found = shop.products.find((p) => p.name === name);
-  if (!found) throw new Error(`no seeded product ${name}`);
-  return found;
-}
-
-async function openTill(context: BrowserContext, shop: SeededShops): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByLabel("Cashier token").fill(shop.tokens.cashier);
-  await page.getByLabel("Shop ID").fill(shop.shopId);
-  await page.getByRole("button", { name: "Open till" }).click();
-  await productButton(page, "Ceramic mug").waitFor();
-  return page;
-}
-
 /** Requests for the app's files the server answered (its own metrics, read from the test process). */
 async function pageRequestsServed(): Promise<number> {
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   return [...metrics.matchAll(/^possync_http_request_duration_seconds_count\{route="other",method="GET",[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
-}
-
-const connection = (page: Page) => page.getByTestId("connection");
-const productButton = (page: Page, name: string) => page.getByRole("button", { name: new RegExp(`^Add ${name},`) });
-
-/** Taps each product into the cart, sets its discount, charges, and waits for the empty cart. */
-async function ringUp(page: Page, lines: { name: string; quantity: number; discountPercent?: number }[]) {
-  for (const line of lines) {
-    for (let i = 0; i < line.quantity; i++) await productButton(page, line.name).click();
-    if (line.discountPercent) await page.getByLabel(`Discount % on ${line.name}`).fill(String(line.discountPercent));
-  }
-  await page.getByRole("button", { name: /^Charge / }).click();
-  await page.getByText("Tap a product to add it.").waitFor();
 }
 
 /** Waits until the Apollo cache persisted in IndexedDB holds these sales (read from the page). */
@@ -220,9 +157,3 @@ async function persistedCacheHolds(page: Page, clientTempIds: string[]) {
   }
 }
 
-async function expectSales(page: Page, state: string, count: number) {
-  await page.waitForFunction(
-    ([s, n]) => document.querySelectorAll(`li.sale[data-state=${s}]`).length === n && document.querySelectorAll("li.sale").length === n,
-    [state, count] as const,
-  );
-}

@@ -1,45 +1,36 @@
-import { useEffect, useState, useSyncExternalStore } from "react";
-import { IndexedDbStorage, type PosClient, type PosSyncStatus, createPosClient } from "@pos-sync/client";
-import type { Session } from "./session";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { type KeyValueStorage, type PosClient, type PosSyncStatus, type TillCredential, createPosClient } from "@pos-sync/client";
 
 export type PosClientState = { kind: "opening" } | { kind: "open"; pos: PosClient } | { kind: "failed"; error: string };
 
+/** The till's GraphQL endpoint; the sign-in routes (`/api/...`) are beside it, where the client looks for them. */
+export const GRAPHQL_URL = () => new URL("/graphql", window.location.href).href;
+export const SERVER_URL = () => new URL("/", window.location.href).href;
+
 /**
- * One POS client per session: opened over IndexedDB (the outbox and the persisted cache), ready
- * before the till renders so the first query is answered from the restored cache; disposed when
- * the session ends.
+ * One POS client per shop the till is paired with, over the app's IndexedDB storage (outbox,
+ * persisted cache and the till's credential, which the client refreshes by itself). `credential`
+ * is the pairing's answer on the first open only; later opens use the stored one. Ready before the
+ * till renders, so the first query is answered from the restored cache; disposed when the shop
+ * changes or the till closes (the storage stays open: the app owns it).
  */
-export function usePosClient(session: Session): PosClientState {
+export function usePosClient(storage: KeyValueStorage, shopId: string, credential?: TillCredential): PosClientState {
   const [state, setState] = useState<PosClientState>({ kind: "opening" });
+  const firstCredential = useRef(credential);
   useEffect(() => {
     let closed = false;
-    let release: Promise<void> | null = null;
-    let opened: { pos: PosClient; storage: IndexedDbStorage } | null = null;
-    // dispose() persists the cache and stops the client; the storage is ours to close, after it.
-    const close = () => {
-      release ??= opened ? opened.pos.dispose().finally(() => opened?.storage.close()) : null;
-    };
+    const pos = createPosClient({ uri: GRAPHQL_URL(), shopId, storage, auth: { credential: firstCredential.current } });
+    firstCredential.current = undefined;
     setState({ kind: "opening" });
-    (async () => {
-      const storage = await IndexedDbStorage.open("pos-sync");
-      const pos = createPosClient({
-        uri: new URL("/graphql", window.location.href).href,
-        shopId: session.shopId,
-        getToken: () => session.token,
-        storage,
-      });
-      opened = { pos, storage };
-      if (closed) return close();
-      await pos.ready;
-      if (!closed) setState({ kind: "open", pos });
-    })().catch((error: unknown) => {
-      if (!closed) setState({ kind: "failed", error: error instanceof Error ? error.message : String(error) });
-    });
+    pos.ready.then(
+      () => !closed && setState({ kind: "open", pos }),
+      (error: unknown) => !closed && setState({ kind: "failed", error: error instanceof Error ? error.message : String(error) }),
+    );
     return () => {
       closed = true;
-      close();
+      pos.dispose().catch(() => undefined);
     };
-  }, [session]);
+  }, [storage, shopId]);
   return state;
 }
 

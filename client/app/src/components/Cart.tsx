@@ -1,10 +1,11 @@
 import { InvalidSaleError, type PosClient } from "@pos-sync/client";
 import { type Dispatch, useId, useState } from "react";
+import type { Cashier } from "../cashier/staff-store";
 import { type Cart as CartState, type CartAction, type CartLine, cartTotal, lineTotal, toSaleInput } from "../cart";
 import { money, shortId } from "../format";
 
-/** The sale being rung up; "Charge" records it in the outbox (online or not) and empties the cart. */
-export function Cart({ pos, cart, dispatch }: { pos: PosClient; cart: CartState; dispatch: Dispatch<CartAction> }) {
+/** The sale being rung up; "Charge" records it in the outbox (online or not), by the cashier selling, and empties the cart. */
+export function Cart({ pos, cart, dispatch, cashier }: { pos: PosClient; cart: CartState; dispatch: Dispatch<CartAction>; cashier: Cashier }) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const headingId = useId();
@@ -14,7 +15,7 @@ export function Cart({ pos, cart, dispatch }: { pos: PosClient; cart: CartState;
     setBusy(true);
     setMessage(null);
     try {
-      const record = await pos.recordSale(toSaleInput(cart));
+      const record = await pos.recordSale({ ...toSaleInput(cart), staffId: cashier.id });
       dispatch({ type: "clear" });
       setMessage({ kind: "ok", text: `Sale ${shortId(record.clientTempId)} recorded (${money(record.sale.totalAmount)}).` });
     } catch (error) {

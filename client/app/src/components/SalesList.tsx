@@ -1,15 +1,18 @@
 import { useQuery } from "@apollo/client/react";
 import { type PosClient, SaleInFlightError, type SalesQuery, SalesDocument } from "@pos-sync/client";
 import { useId, useState } from "react";
+import type { StaffMember } from "../cashier/staff-store";
 import { money, shortId, time } from "../format";
+import { SaleAttributionDocument } from "../generated/graphql";
 
 type Sale = SalesQuery["sales"]["items"][number];
 
 /**
  * Latest sales, this till's unsent ones first (from the outbox, through the cache): pending with
- * the local id, synced with the server's order number, failed with the reason and what to do.
+ * the local id, synced with the server's order number, failed with the reason and what to do;
+ * each with the cashier who made it.
  */
-export function SalesList({ pos }: { pos: PosClient }) {
+export function SalesList({ pos, staff }: { pos: PosClient; staff: StaffMember[] }) {
   const { data, error } = useQuery(SalesDocument, { variables: { first: 20 }, fetchPolicy: "cache-and-network", nextFetchPolicy: "cache-first" });
   const headingId = useId();
   const sales = data?.sales.items ?? [];
@@ -21,14 +24,14 @@ export function SalesList({ pos }: { pos: PosClient }) {
       {data && sales.length === 0 && <p className="muted">No sales yet.</p>}
       <ol className="sale-list" aria-labelledby={headingId}>
         {sales.map((sale) => (
-          <SaleRow key={sale.clientTempId ?? sale.id} sale={sale} pos={pos} />
+          <SaleRow key={sale.clientTempId ?? sale.id} sale={sale} pos={pos} staff={staff} />
         ))}
       </ol>
     </section>
   );
 }
 
-function SaleRow({ sale, pos }: { sale: Sale; pos: PosClient }) {
+function SaleRow({ sale, pos, staff }: { sale: Sale; pos: PosClient; staff: StaffMember[] }) {
   const units = sale.items.reduce((n, item) => n + item.quantity, 0);
   return (
     <li className={`sale ${sale.syncState}`} data-state={sale.syncState} data-client-temp-id={sale.clientTempId ?? undefined}>
@@ -38,8 +41,31 @@ function SaleRow({ sale, pos }: { sale: Sale; pos: PosClient }) {
           {units} {units === 1 ? "item" : "items"} · {time(sale.createdAt)}
         </span>
       </div>
+      {sale.syncState === "synced" ? <SyncedCashier saleId={sale.id} /> : <QueuedCashier sale={sale} pos={pos} staff={staff} />}
       <SaleState sale={sale} pos={pos} />
     </li>
+  );
+}
+
+/** An unsent sale's cashier, from its outbox record and the staff list saved on the till. */
+function QueuedCashier({ sale, pos, staff }: { sale: Sale; pos: PosClient; staff: StaffMember[] }) {
+  const staffId = pos.outboxRecords().find((r) => r.clientTempId === sale.clientTempId)?.sale.staffId;
+  const name = staffId ? (staff.find((m) => m.id === staffId)?.name ?? "a cashier no longer listed") : null;
+  return name ? <CashierName name={name} /> : null;
+}
+
+/** A synced sale's cashier as the server recorded it (asked once per sale, then cached). */
+function SyncedCashier({ saleId }: { saleId: string }) {
+  const { data } = useQuery(SaleAttributionDocument, { variables: { id: saleId }, fetchPolicy: "cache-first" });
+  const name = data?.sale?.staff?.name;
+  return name ? <CashierName name={name} /> : null;
+}
+
+function CashierName({ name }: { name: string }) {
+  return (
+    <p className="sale-cashier muted" data-testid="sale-cashier">
+      by <span className="cashier-name">{name}</span>
+    </p>
   );
 }
 

@@ -1,10 +1,24 @@
-import type { PosClient } from "@pos-sync/client";
+import type { PairTillAnswer, PosClient } from "@pos-sync/client";
 import { useState } from "react";
-import { shortId, time } from "../format";
+import type { Cashier } from "../cashier/staff-store";
+import { time } from "../format";
+import { PairTillForm } from "../pairing/PairTill";
+import type { TillSession } from "../pairing/till-session";
 import { useSyncStatus } from "../use-pos-client";
 
-/** Always on screen: online or offline, what waits to be sent, "Sync now" and sign out. */
-export function StatusBar({ pos, shopId, onSignOut }: { pos: PosClient; shopId: string; onSignOut: () => void }) {
+type StatusBarProps = {
+  pos: PosClient;
+  session: TillSession;
+  cashier: Cashier;
+  onSwitchCashier: () => void;
+  onManager: () => void;
+  onRepaired: (answer: PairTillAnswer) => Promise<void>;
+  onUnpaired: () => Promise<void>;
+};
+
+/** Always on screen: which till, who is selling, online or offline, what waits to be sent, "Sync now". */
+export function StatusBar(props: StatusBarProps) {
+  const { pos, session, cashier } = props;
   const status = useSyncStatus(pos);
   const [syncError, setSyncError] = useState<string | null>(null);
 
@@ -16,8 +30,11 @@ export function StatusBar({ pos, shopId, onSignOut }: { pos: PosClient; shopId: 
   return (
     <header className="status-bar">
       <h1>
-        Till <span className="shop">shop {shortId(shopId)}</span>
+        {session.code} <span className="shop">{session.name} · {session.shopName}</span>
       </h1>
+      <p className="cashier" data-testid="cashier">
+        Selling: <strong>{cashier.name}</strong>
+      </p>
       <p className={`connection ${status.online ? "online" : "offline"}`} role="status" aria-live="polite" data-testid="connection">
         <span className="dot" aria-hidden="true" />
         <strong>{status.online ? "Online" : "Offline"}</strong>
@@ -28,11 +45,7 @@ export function StatusBar({ pos, shopId, onSignOut }: { pos: PosClient; shopId: 
         {status.syncing && <span>Syncing…</span>}
         {!status.syncing && status.lastSyncedAt && <span className="muted">last sync {time(status.lastSyncedAt)}</span>}
       </p>
-      {status.authRequired && (
-        <p className="alert" role="alert">
-          The server refused the token: sales are kept. Sign out and paste a new token.
-        </p>
-      )}
+      {status.authRequired && <PairAgain {...props} pending={status.pending + status.failed} />}
       {syncError && <p className="muted last-error">{syncError}</p>}
       {!syncError && status.lastError && !status.authRequired && (
         <p className="muted last-error" data-testid="last-error">
@@ -43,10 +56,41 @@ export function StatusBar({ pos, shopId, onSignOut }: { pos: PosClient; shopId: 
         <button onClick={syncNow} disabled={status.syncing}>
           Sync now
         </button>
-        <button onClick={onSignOut} className="secondary">
-          Sign out
+        <button onClick={props.onSwitchCashier} className="secondary">
+          Switch cashier
+        </button>
+        <button onClick={props.onManager} className="secondary">
+          Manager
         </button>
       </div>
     </header>
+  );
+}
+
+/**
+ * The server refused the till's refresh token (revoked, or unused for REFRESH_TOKEN_TTL): sales
+ * are kept in the outbox; a new code from a manager pairs it again and the sync resumes by itself.
+ */
+function PairAgain({ pos, session, onRepaired, onUnpaired, pending }: StatusBarProps & { pending: number }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const repaired = async (answer: PairTillAnswer) => {
+    // Another shop's code would strand this shop's unsent sales on the device.
+    if (answer.till.shopId !== session.shopId) throw new Error(`That code is for ${answer.till.shopName}; this till sells for ${session.shopName}.`);
+    await pos.setCredential({ refreshToken: answer.refreshToken, accessToken: answer.accessToken, expiresIn: answer.expiresIn });
+    await onRepaired(answer);
+  };
+  const forget = () => {
+    setProblem(null);
+    pos.signOut().then(onUnpaired, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+  };
+  return (
+    <div className="alert pair-again" role="alert">
+      <p>The server no longer accepts this till (a manager may have revoked it). Sales are kept on the till. Enter a new pairing code to carry on:</p>
+      <PairTillForm onPaired={repaired} submitLabel="Pair again" />
+      <button className="secondary" onClick={forget} disabled={pending > 0} title={pending > 0 ? "This till still holds unsent sales" : undefined}>
+        Forget this till
+      </button>
+      {problem && <p>{problem}</p>}
+    </div>
   );
 }
