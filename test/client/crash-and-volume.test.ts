@@ -7,6 +7,7 @@ import type { KeyValueStorage } from "../../client/src/storage/storage";
 import { countRows } from "../support/database";
 import { type TestServer, startTestServer } from "../support/test-server";
 import { cachedSales, controllableFetch, tempSaleKeys, testClient, warmCache } from "./client-harness";
+import { DyingStorage } from "./dying-storage";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -15,38 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-/**
- * Storage that dies like a killed process: after `writesLeft` writes, the next write either never
- * happens ("before") or happens but its caller never hears back ("after"), and from then on every
- * call fails. What the inner storage holds is what a restarted process would find on disk.
- */
-class DyingStorage implements KeyValueStorage {
-  dead = false;
-  constructor(
-    private readonly inner: KeyValueStorage,
-    private writesLeft: number,
-    private readonly dies: "before" | "after",
-  ) {}
-  async getItem(key: string) {
-    if (this.dead) throw new Error("storage is gone");
-    return this.inner.getItem(key);
-  }
-  async setItem(key: string, value: string) {
-    if (this.dead) throw new Error("storage is gone");
-    // Only outbox writes count down, so the (debounced, timing-dependent) cache persistor cannot shift the moment of death.
-    if (key.includes(":outbox:") && this.writesLeft-- <= 0) {
-      this.dead = true;
-      if (this.dies === "after") await this.inner.setItem(key, value);
-      throw new Error("storage died mid-write");
-    }
-    await this.inner.setItem(key, value);
-  }
-  async removeItem(key: string) {
-    if (this.dead) throw new Error("storage is gone");
-    await this.inner.removeItem(key);
-  }
-}
 
 async function recordUntilDeath(client: PosClient, productId: string, price: number, tries: number) {
   const resolved: string[] = [];
@@ -82,7 +51,7 @@ describe("a crash between writing to the outbox and the sync", () => {
       await crashed.ready;
       net.down();
       // Let the storage die at the 13th outbox write from here on.
-      (dying as unknown as { writesLeft: number }).writesLeft = 12;
+      dying.writesLeft = 12;
       const { resolved, rejected } = await recordUntilDeath(crashed, product.id, product.price, 20);
       expect(resolved.length).toBeGreaterThanOrEqual(10);
       expect(rejected).toBeGreaterThan(0);

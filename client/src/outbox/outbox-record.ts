@@ -14,7 +14,12 @@ export type OfflineSale = {
   staffId?: string | null;
   /** ISO-8601 instant when the sale happened at the till. */
   createdAt: string;
+  /** The till's counter for this sale (1, 2, ...), assigned by recordSale on a paired till; absent otherwise. */
+  receiptNumber?: number;
 };
+
+/** The till whose counter numbered a sale: its id (the counter's key) and code (what a receipt shows). */
+export type ReceiptTill = { id: string; code: string };
 
 type RecordBase = {
   /** Position in recorded order; sync sends in ascending seq. */
@@ -23,6 +28,8 @@ type RecordBase = {
   sale: OfflineSale;
   /** Times a request carrying this sale failed for a transient reason (network, 5xx). */
   attempts: number;
+  /** With `sale.receiptNumber`: the till that numbered it (not sent; the server knows the till from its credential). */
+  receiptTill?: ReceiptTill;
 };
 
 /** Recorded, waiting for a sync. */
@@ -73,8 +80,8 @@ export function isSendable(record: OutboxRecord): boolean {
 }
 
 export function toPending(record: OutboxRecord): PendingRecord {
-  const { seq, clientTempId, sale, attempts } = record;
-  return { seq, clientTempId, sale, attempts, state: "pending", synced: false };
+  const { seq, clientTempId, sale, attempts, receiptTill } = record;
+  return { seq, clientTempId, sale, attempts, ...(receiptTill ? { receiptTill } : {}), state: "pending", synced: false };
 }
 
 /** `pending` counts `syncing` too: both are "not on the server yet, not rejected". */

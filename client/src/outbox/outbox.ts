@@ -1,7 +1,8 @@
 import type { KeyValueStorage } from "../storage/storage";
 import type { Locks } from "../sync/locks";
-import type { OfflineSale, OutboxCounts, OutboxRecord, PendingRecord } from "./outbox-record";
+import type { OfflineSale, OutboxCounts, OutboxRecord, PendingRecord, ReceiptTill } from "./outbox-record";
 import { OutboxPages } from "./outbox-pages";
+import { ReceiptCounter } from "./receipt-counter";
 
 /**
  * The durable queue of sales, separate from the Apollo cache. Records live in pages of `pageSize`
@@ -15,11 +16,12 @@ export class Outbox {
     private readonly pages: OutboxPages,
     private readonly locks: Locks,
     private readonly lockName: string,
+    private readonly receipts: ReceiptCounter,
   ) {}
 
   static async open(storage: KeyValueStorage, options: { prefix: string; locks: Locks; pageSize?: number }): Promise<Outbox> {
     const pages = new OutboxPages(storage, `${options.prefix}outbox:`, options.pageSize ?? 100);
-    const outbox = new Outbox(pages, options.locks, `${options.prefix}outbox`);
+    const outbox = new Outbox(pages, options.locks, `${options.prefix}outbox`, new ReceiptCounter(storage, options.prefix));
     await outbox.reload();
     return outbox;
   }
@@ -29,12 +31,17 @@ export class Outbox {
     return this.locks.exclusive(this.lockName, () => this.pages.loadAll());
   }
 
-  /** Durably appends the sale; resolves only once it is stored. */
-  append(sale: OfflineSale): Promise<PendingRecord> {
+  /**
+   * Durably appends the sale; resolves only once it is stored. With `till`, the sale gets the
+   * till's next receipt number inside the same lock and the same page write (see ReceiptCounter).
+   */
+  append(sale: OfflineSale, till?: ReceiptTill): Promise<PendingRecord> {
     return this.locks.exclusive(this.lockName, async () => {
       const seq = await this.pages.nextSeq();
-      const record: PendingRecord = { seq, clientTempId: sale.clientTempId, sale, attempts: 0, state: "pending", synced: false };
+      const numbered = till ? { ...sale, receiptNumber: await this.receipts.next(till, this.pages.records()) } : sale;
+      const record: PendingRecord = { seq, clientTempId: sale.clientTempId, sale: numbered, attempts: 0, ...(till ? { receiptTill: till } : {}), state: "pending", synced: false };
       await this.pages.modifyPage(this.pages.pageOf(seq), (records) => [...records, record]);
+      if (till) await this.receipts.remember([record]);
       return record;
     });
   }
@@ -46,6 +53,8 @@ export class Outbox {
   update(ids: Iterable<string>, change: (record: OutboxRecord) => OutboxRecord | null): Promise<OutboxRecord[]> {
     const wanted = new Set(ids);
     return this.locks.exclusive(this.lockName, async () => {
+      // A change may remove records: their receipt numbers must stay used.
+      await this.receipts.remember(this.pages.records().filter((r) => wanted.has(r.clientTempId)));
       const out: OutboxRecord[] = [];
       for (const page of this.pages.pagesHolding(wanted)) {
         await this.pages.modifyPage(page, (records) =>

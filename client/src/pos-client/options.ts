@@ -2,6 +2,7 @@ import type { ApolloClient } from "@apollo/client/core";
 import type { TokenSource } from "../apollo";
 import type { CredentialRefusedError } from "../auth/auth-errors";
 import type { TillCredential } from "../auth/credential-store";
+import type { ReceiptTill } from "../outbox/outbox-record";
 import type { KeyValueStorage } from "../storage/storage";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "../sync/backoff";
 import type { LockManagerLike } from "../sync/locks";
@@ -18,6 +19,12 @@ export type PosClientOptions = {
   getToken?: TokenSource;
   /** The till's own credential, stored, refreshed and rotated by the client (see PosAuthOptions). */
   auth?: PosAuthOptions;
+  /**
+   * The paired till (`pairTill`'s `till`: its id and code). With it, `recordSale` numbers every
+   * sale with the till's own gapless counter (`T03-000124` on the receipt), and each sync reports
+   * what the till still holds, so the server can tell a missing sale from one not sent yet.
+   */
+  till?: ReceiptTill;
   /** Durable storage for the outbox and the persisted cache (IndexedDbStorage, FileStorage, MemoryStorage). */
   storage: KeyValueStorage;
   fetch?: typeof fetch;
@@ -87,6 +94,7 @@ const DAY = 24 * 60 * 60 * 1000;
 export type Settings = {
   /** Prefix of every storage key and lock name of this shop's client. */
   prefix: string;
+  till: ReceiptTill | null;
   requestTimeoutMs: number | false;
   batchSize: number;
   syncIntervalMs: number;
@@ -101,6 +109,7 @@ export type Settings = {
 export function resolveSettings(options: PosClientOptions): Settings {
   return {
     prefix: `pos-sync:${options.shopId}:`,
+    till: options.till ? { id: options.till.id, code: options.till.code } : null,
     requestTimeoutMs: options.requestTimeoutMs ?? 20_000,
     batchSize: options.batchSize ?? 100,
     syncIntervalMs: options.syncIntervalMs ?? 30_000,

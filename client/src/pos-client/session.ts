@@ -58,7 +58,7 @@ export class PosSession {
 
   async recordSale(input: SaleInput): Promise<PendingRecord> {
     const sale = buildOfflineSale(input, new Date(this.deps.settings.now()), () => crypto.randomUUID());
-    const record = await this.outbox.append(sale);
+    const record = await this.outbox.append(sale, this.deps.settings.till ?? undefined);
     this.deps.cacheSync.showUnsynced([record]);
     this.display.refreshCounts();
     this.recordTrigger.saleRecorded();
