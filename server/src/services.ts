@@ -9,6 +9,7 @@ import { CustomerService } from "./catalog/customer.service";
 import { ProductService } from "./catalog/product.service";
 import { InventoryService } from "./inventory/inventory.service";
 import { SaleService } from "./sales/sale.service";
+import { ReceiptService } from "./receipts/receipt.service";
 import { type SyncLimits, type SyncObserver, SyncService } from "./sync/sync.service";
 
 export type Services = {
@@ -20,6 +21,7 @@ export type Services = {
   accounts: AccountService;
   tills: TillService;
   staff: StaffService;
+  receipts: ReceiptService;
 };
 
 /** Signing in as configured: the JWT secret and the token lifetimes. */
@@ -48,5 +50,6 @@ export function createServices(
     accounts: new AccountService(dataSource, auth, logger),
     tills: new TillService(dataSource, auth),
     staff: new StaffService(dataSource),
+    receipts: new ReceiptService(dataSource),
   };
 }

@@ -13,7 +13,8 @@ export type InvariantName =
   | "stock-matches-ledger"
   | "sale-movements-match-items"
   | "order-number-unique"
-  | "total-matches-lines";
+  | "total-matches-lines"
+  | "receipt-number-unique-per-till";
 
 export type Invariant = {
   name: InvariantName;
@@ -106,5 +107,16 @@ export const INVARIANTS: readonly Invariant[] = [
           ON l.shop_id = s.shop_id AND l.sale_id = s.id
        WHERE ${scope("s")} AND NOT s.needs_review
          AND abs(s.total_cents - COALESCE(l.lines, 0)) > ${TOTAL_TOLERANCE_CENTS}`,
+  },
+  {
+    name: "receipt-number-unique-per-till",
+    description: "a till's receipt number belongs to one sale, unless the later sales with it are flagged for review",
+    sql: (scope) => `
+      SELECT format('shop %s till %s receipt %s used by %s sales not flagged for review', shop_id, till_id, receipt_number,
+                    count(*) FILTER (WHERE NOT needs_review)) AS detail
+        FROM sales s
+       WHERE ${scope("s")} AND till_id IS NOT NULL AND receipt_number IS NOT NULL
+       GROUP BY shop_id, till_id, receipt_number
+      HAVING count(*) FILTER (WHERE NOT needs_review) > 1`,
   },
 ];

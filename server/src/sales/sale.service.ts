@@ -3,7 +3,8 @@ import { z } from "zod";
 import { type RequestContext, requirePermission } from "../auth/request-context";
 import { SaleItemEntity } from "../db/entities/sale-item.entity";
 import { SaleEntity } from "../db/entities/sale.entity";
-import { BadRequestError } from "../shared/errors";
+import { BadRequestError, ValidationError } from "../shared/errors";
+import { MAX_RECEIPT_NUMBER, parseReceipt } from "../shared/receipt-number";
 import { isStorableInstant } from "../shared/instant";
 import { isUuid } from "../shared/uuid";
 
@@ -36,10 +37,27 @@ function decodeCursor(cursor: string): [string, string] {
   throw new BadRequestError("after: not a cursor returned by this API");
 }
 
+/**
+ * A receipt to look for: `T03-000124` (that till's sale, or sales when the till reused the number)
+ * or the counter alone, `124` / `000124` (that number on any till of the shop).
+ */
+type ReceiptSearch = { tillCode: string | null; receiptNumber: number };
+
+function receiptSearchOf(text: string): ReceiptSearch {
+  const trimmed = text.trim();
+  const counter = /^\d{1,10}$/.test(trimmed) ? Number(trimmed) : null;
+  const search: ReceiptSearch | null = counter !== null ? { tillCode: null, receiptNumber: counter } : parseReceipt(trimmed);
+  if (!search || search.receiptNumber < 1 || search.receiptNumber > MAX_RECEIPT_NUMBER) {
+    throw new ValidationError("receipt", "must be a receipt number like T03-000124 (or its counter, 124)");
+  }
+  return search;
+}
+
 export class SaleService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(ctx: RequestContext, first = 50, after?: string | null): Promise<SalePage> {
+  /** `receipt` narrows the list to one receipt number (see ReceiptSearch); the order and cursor are the same. */
+  async list(ctx: RequestContext, first = 50, after?: string | null, receipt?: string | null): Promise<SalePage> {
     requirePermission(ctx, "sales:read");
     const limit = Math.min(Math.max(first, 1), 200);
     const query = this.dataSource
@@ -49,6 +67,15 @@ export class SaleService {
       .orderBy("s.sold_at", "DESC")
       .addOrderBy("s.id", "DESC")
       .limit(limit + 1);
+    if (receipt !== undefined && receipt !== null) {
+      const search = receiptSearchOf(receipt);
+      query.andWhere("s.receipt_number = :receiptNumber", { receiptNumber: search.receiptNumber });
+      if (search.tillCode) {
+        query.andWhere("s.till_id = (SELECT t.id FROM tills t WHERE t.shop_id = s.shop_id AND t.code = :tillCode)", { tillCode: search.tillCode });
+      } else {
+        query.andWhere("s.till_id IS NOT NULL");
+      }
+    }
     if (after) {
       const [soldAt, id] = decodeCursor(after);
       query.andWhere("(s.sold_at, s.id) < (:soldAt::timestamptz, :id::uuid)", { soldAt, id });
@@ -62,6 +89,21 @@ export class SaleService {
     requirePermission(ctx, "sales:read");
     if (!isUuid(id)) return null;
     return this.dataSource.getRepository(SaleEntity).findOneBy({ shopId: ctx.shopId, id: id.toLowerCase() });
+  }
+
+  /** The sale printed with this receipt number; when the till reused the number, the first one recorded. */
+  async getByReceipt(ctx: RequestContext, receipt: string): Promise<SaleEntity | null> {
+    requirePermission(ctx, "sales:read");
+    const parsed = parseReceipt(receipt);
+    if (!parsed) throw new ValidationError("receipt", "must be a receipt number like T03-000124");
+    return this.dataSource
+      .getRepository(SaleEntity)
+      .createQueryBuilder("s")
+      .innerJoin("tills", "t", "t.shop_id = s.shop_id AND t.id = s.till_id")
+      .where("s.shop_id = :shopId AND t.code = :code AND s.receipt_number = :n", { shopId: ctx.shopId, code: parsed.tillCode, n: parsed.receiptNumber })
+      .orderBy("s.synced_at", "ASC")
+      .addOrderBy("s.id", "ASC")
+      .getOne();
   }
 
   async itemsBySaleIds(shopId: string, saleIds: readonly string[]): Promise<Map<string, SaleItemEntity[]>> {

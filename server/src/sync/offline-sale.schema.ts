@@ -2,6 +2,7 @@ import { z } from "zod";
 import { fieldPath, moneyAmount as money } from "../shared/input";
 import { EARLIEST_STORABLE, ISO_INSTANT, LATEST_STORABLE } from "../shared/instant";
 import { toBasisPoints } from "../shared/money";
+import { MAX_RECEIPT_NUMBER } from "../shared/receipt-number";
 import { isUuid } from "../shared/uuid";
 
 /**
@@ -17,6 +18,13 @@ export const MAX_ITEMS_PER_SALE = 500;
 export const MAX_QUANTITY = 100_000;
 export const MAX_PRICE = 10_000_000;
 export const MAX_TOTAL = 10_000_000_000;
+
+/** A till's receipt counter: 1, 2, 3, ... per till. */
+export const receiptNumberSchema = z
+  .number({ error: "must be a number" })
+  .int({ error: "must be a positive integer" })
+  .min(1, { error: "must be a positive integer" })
+  .max(MAX_RECEIPT_NUMBER, { error: `must be <= ${MAX_RECEIPT_NUMBER}` });
 
 const itemSchema = z.object({
   productId: z.string({ error: "must be a string" }).min(1, { error: "is required" }).max(100),
@@ -43,6 +51,7 @@ export const offlineSaleSchema = z.object({
   totalAmount: money(MAX_TOTAL),
   customerId: z.string({ error: "must be a string" }).max(100).nullish(),
   staffId: z.string({ error: "must be a string" }).max(100).nullish(),
+  receiptNumber: receiptNumberSchema.nullish(),
   createdAt: z
     .string({ error: "must be an ISO-8601 date-time string" })
     .max(40)
@@ -65,6 +74,12 @@ export function parseOfflineSale(raw: unknown): ParsedSale {
   if (result.success) return { ok: true, sale: result.data };
   const problems = result.error.issues.slice(0, 5).map((issue) => `${fieldPath(issue.path, "sale")} ${issue.message}`);
   return { ok: false, error: `Invalid sale: ${problems.join("; ")}` };
+}
+
+/** A raw value's receipt number when it is a usable one, else null: for keeping a refused sale. */
+export function receiptNumberOf(raw: unknown): number | null {
+  const n = (raw as { receiptNumber?: unknown } | null)?.receiptNumber;
+  return receiptNumberSchema.safeParse(n).success ? (n as number) : null;
 }
 
 /** A raw value's clientTempId, if it has a usable one, so even an invalid sale's error can be matched. */

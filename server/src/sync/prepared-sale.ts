@@ -16,6 +16,8 @@ export type PreparedSale = {
   customerId: string | null;
   /** The cashier the till says made the sale (lowercased), if it said. */
   staffId: string | null;
+  /** The till's receipt counter for the sale, if it sent one. */
+  receiptNumber: number | null;
   soldAt: string;
   /** createdAt exactly as the till sent it, for messages that quote it. */
   createdAtAsSent: string;
@@ -43,15 +45,17 @@ export function prepareSale(sale: OfflineSalePayload): PreparedSale {
   const staffId = sale.staffId ? sale.staffId.toLowerCase() : null;
   const soldAt = new Date(Date.parse(sale.createdAt)).toISOString();
   const clientTempId = sale.clientTempId.toLowerCase();
+  const receiptNumber = sale.receiptNumber ?? null;
   return {
     clientTempId,
     customerId,
     staffId,
+    receiptNumber,
     soldAt,
     createdAtAsSent: sale.createdAt,
     totalCents,
     items,
-    fingerprint: fingerprintOf(clientTempId, customerId, soldAt, totalCents, items, { staffId }),
+    fingerprint: fingerprintOf(clientTempId, customerId, soldAt, totalCents, items, { staffId, receiptNumber }),
   };
 }
 
@@ -59,9 +63,9 @@ export function prepareSale(sale: OfflineSalePayload): PreparedSale {
  * Fields added to a sale after the first version of the fingerprint. Each one is part of the
  * fingerprint only when it is present (not null), so a sale without it keeps exactly the
  * fingerprint it had before the field existed, and a till retrying a sale stored before an upgrade
- * still gets `existing`. Add later fields here (receipt number, payments, customer temp id).
+ * still gets `existing`. Add later fields here (payments, customer temp id).
  */
-type AddedFields = { staffId: string | null };
+type AddedFields = { staffId: string | null; receiptNumber: number | null };
 
 /** The canonical payload: the original five fields, then the added ones that are present, by name. */
 function fingerprintOf(

@@ -14,7 +14,7 @@ export type Original = { fingerprint: string; outcome: SaleOutcome };
  */
 export function answerReplay(sale: PreparedSale, original: Original): SaleOutcome {
   if (sale.fingerprint !== original.fingerprint) {
-    return { kind: "error", clientTempId: sale.clientTempId, error: reusedIdMessage(sale.clientTempId), retryable: false };
+    return { kind: "error", clientTempId: sale.clientTempId, error: reusedIdMessage(sale.clientTempId), retryable: false, code: "CLIENT_TEMP_ID_REUSED" };
   }
   switch (original.outcome.kind) {
     case "synced":

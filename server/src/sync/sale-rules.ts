@@ -1,6 +1,8 @@
 import { isCalendarInstant } from "../shared/instant";
 import { formatCents } from "../shared/money";
+import { formatReceipt } from "../shared/receipt-number";
 import type { PreparedSale } from "./prepared-sale";
+import type { RejectionCode } from "./sync.types";
 
 /**
  * The rules a NEW sale is judged by. They run only after the stored-replay lookup, so a retry of a
@@ -12,11 +14,22 @@ import type { PreparedSale } from "./prepared-sale";
  * in `acceptNewSale`.
  */
 
+/**
+ * The receipt numbers of the batch that the same till already used for other sales (number ->
+ * that sale's order number), with the till's code to write them; null without a till.
+ */
+export type UsedReceipts = { tillCode: string; used: ReadonlyMap<number, string> };
+
 /** What the database knows about the batch's references, looked up in one round trip. */
-export type KnownReferences = { products: ReadonlySet<string>; customers: ReadonlySet<string>; staff: ReadonlySet<string> };
+export type KnownReferences = {
+  products: ReadonlySet<string>;
+  customers: ReadonlySet<string>;
+  staff: ReadonlySet<string>;
+  receipts?: UsedReceipts | null;
+};
 
 export type NewSaleVerdict =
-  | { kind: "refused"; error: string }
+  | { kind: "refused"; error: string; code: RejectionCode }
   | {
       kind: "accepted";
       customerId: string | null;
@@ -34,7 +47,7 @@ const PLAUSIBLE_SINCE = Date.parse("2000-01-01T00:00:00Z");
 
 export function judgeNewSale(sale: PreparedSale, known: KnownReferences, now: number = Date.now()): NewSaleVerdict {
   const refusal = refusalOf(sale, known);
-  if (refusal) return { kind: "refused", error: refusal };
+  if (refusal) return { kind: "refused", ...refusal };
   return acceptNewSale(sale, known, now);
 }
 
@@ -44,18 +57,21 @@ export function judgeNewSale(sale: PreparedSale, known: KnownReferences, now: nu
  * would record the sale on a day the till never said. This is a rule, not schema validation, so a
  * retry of such a sale stored before the rule existed is still answered `existing`.
  */
-function refusalOf(sale: PreparedSale, known: KnownReferences): string | null {
+function refusalOf(sale: PreparedSale, known: KnownReferences): { error: string; code: RejectionCode } | null {
   if (!isCalendarInstant(sale.createdAtAsSent)) {
-    return "Invalid sale: createdAt must be a real calendar date and time (no February 30th, no 24:00), e.g. 2024-01-15T10:30:00Z";
+    const error = "Invalid sale: createdAt must be a real calendar date and time (no February 30th, no 24:00), e.g. 2024-01-15T10:30:00Z";
+    return { error, code: "INVALID_DATE" };
   }
   const missing = sale.items.find((item) => !known.products.has(item.productId));
   // Same words for a product that does not exist and one of another shop: nothing leaks.
-  return missing ? `Product ${missing.productId} not found` : null;
+  return missing ? { error: `Product ${missing.productId} not found`, code: "PRODUCT_NOT_FOUND" } : null;
 }
 
 function acceptNewSale(sale: PreparedSale, known: KnownReferences, now: number): NewSaleVerdict {
   const reviewReasons = reviewReasonsOf(sale, now);
-  const warnings = reviewReasons.map((reason) => `${reason}; the sale was recorded and flagged for review`);
+  const usedBy = sale.receiptNumber === null ? undefined : known.receipts?.used.get(sale.receiptNumber);
+  if (usedBy !== undefined) reviewReasons.push(duplicateReceiptReason(known.receipts!.tillCode, sale.receiptNumber!, usedBy));
+  const warnings = reviewReasons.map(reviewWarning);
   let customerId = sale.customerId;
   if (customerId !== null && !known.customers.has(customerId)) {
     warnings.push(`Customer ${customerId} not found; the sale was recorded without a customer`);
@@ -68,6 +84,19 @@ function acceptNewSale(sale: PreparedSale, known: KnownReferences, now: number):
     staffId = null;
   }
   return { kind: "accepted", customerId, staffId, needsReview: reviewReasons.length > 0, reviewReasons, warnings };
+}
+
+export function reviewWarning(reason: string): string {
+  return `${reason}; the sale was recorded and flagged for review`;
+}
+
+/**
+ * The same till sent a different sale under a receipt number it had already used (a device
+ * restored from a backup counts again from an old number): both sales happened, so both are kept,
+ * and the later one is flagged naming the other.
+ */
+export function duplicateReceiptReason(tillCode: string, receiptNumber: number, otherOrderId: string): string {
+  return `receipt number ${formatReceipt(tillCode, receiptNumber)} was already used by sale ${otherOrderId}; the till may have been restored from a backup`;
 }
 
 /** The sale happened, so it is recorded; these make a person look at it. */

@@ -4,6 +4,7 @@ import type { Tx } from "../db/transaction";
 import { applySaleStock, saleMovementsCte } from "../inventory/stock-ledger";
 import { isUuid } from "../shared/uuid";
 import { newOrderNumber } from "./order-number";
+import { flagLaterDuplicates, lookUpUsedReceipts, splitInBatchDuplicates } from "./receipt-duplicates";
 import type { PreparedSale } from "./prepared-sale";
 import { type StoredMapping, answerReplay, storedOriginal } from "./replay";
 import { type KnownReferences, type NewSaleVerdict, judgeNewSale } from "./sale-rules";
@@ -23,14 +24,16 @@ import type { SaleOutcome } from "./sync.types";
  */
 export async function writeSales(tx: Tx, ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
   const outcomes = new Array<SaleOutcome>(sales.length);
+  const receipts = await lookUpUsedReceipts(tx, ctx, sales);
   const { known, stored } = await lookUpBatch(tx, ctx.shopId, sales);
+  known.receipts = receipts;
   const accepted: NewSaleRow[] = [];
   sales.forEach((sale, index) => {
     const original = stored.get(sale.clientTempId);
     if (original) return void (outcomes[index] = answerReplay(sale, storedOriginal(original)));
     const verdict = judgeNewSale(sale, known);
     if (verdict.kind === "refused") {
-      outcomes[index] = { kind: "error", clientTempId: sale.clientTempId, error: verdict.error, retryable: false };
+      outcomes[index] = { kind: "error", clientTempId: sale.clientTempId, error: verdict.error, retryable: false, code: verdict.code };
     } else {
       accepted.push({ index, sale, saleId: randomUUID(), verdict });
     }
@@ -43,7 +46,12 @@ export async function writeSales(tx: Tx, ctx: RequestContext, sales: PreparedSal
   const rows = accepted.filter((row) => claimed.has(row.sale.clientTempId));
   if (rows.length === 0) return outcomes;
 
-  const orderIds = await insertSalesWithLines(tx, ctx, rows);
+  const { first, later } = splitInBatchDuplicates(rows, receipts);
+  const orderIds = await insertSalesWithLines(tx, ctx, first);
+  if (later.length > 0) {
+    flagLaterDuplicates(later, first, orderIds, receipts!);
+    for (const [saleId, orderId] of await insertSalesWithLines(tx, ctx, later)) orderIds.set(saleId, orderId);
+  }
   await applySaleStock(tx, ctx.shopId, rows.flatMap((r) => r.sale.items));
   for (const row of rows) {
     outcomes[row.index] = {
@@ -88,11 +96,12 @@ async function lookUpBatch(
       WHERE m.shop_id = $1 AND m.client_temp_id = ANY($4::uuid[])`,
     [shopId, productIds, customerIds, sales.map((s) => s.clientTempId), staffIds],
   );
-  const known = { products: new Set<string>(), customers: new Set<string>(), staff: new Set<string>() };
+  const sets = { p: new Set<string>(), c: new Set<string>(), s: new Set<string>() };
+  const known: KnownReferences = { products: sets.p, customers: sets.c, staff: sets.s };
   const stored = new Map<string, StoredMapping>();
   for (const row of rows) {
     if (row.kind === "m") stored.set(row.id, toStoredMapping({ ...(row as MappingRow), client_temp_id: row.id }));
-    else ({ p: known.products, c: known.customers, s: known.staff })[row.kind].add(row.id);
+    else sets[row.kind].add(row.id);
   }
   return { known, stored };
 }
@@ -132,17 +141,24 @@ async function answerRacedReplays(tx: Tx, ctx: RequestContext, raced: NewSaleRow
 
 type NewSaleRow = { index: number; sale: PreparedSale; saleId: string; verdict: Extract<NewSaleVerdict, { kind: "accepted" }> };
 
-/** $1 shop, $2 user (created_by), $3..$10 and $19 the sales' columns, $11..$17 the lines', $18 the till. */
+/**
+ * $1 shop, $2 user (created_by), $3..$10, $19 and $20 the sales' columns, $11..$17 the lines', $18 the till.
+ * A kept rejection of a clientTempId that is now recorded is resolved in the same statement.
+ */
 const INSERT_SALES_WITH_LINES = `WITH new_sales AS (
      INSERT INTO sales (shop_id, id, order_id, client_temp_id, customer_id, total_cents, needs_review,
-                        review_reasons, sold_at, created_by, till_id, staff_id)
+                        review_reasons, sold_at, created_by, till_id, staff_id, receipt_number)
      SELECT $1, t.id, t.order_id, t.client_temp_id, t.customer_id, t.total_cents, t.needs_review,
-            t.review_reasons::jsonb, t.sold_at, $2, $18::uuid, t.staff_id
+            t.review_reasons::jsonb, t.sold_at, $2, $18::uuid, t.staff_id, t.receipt_number
        FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::bigint[], $8::boolean[], $9::text[],
-                   $10::timestamptz[], $19::uuid[])
-         AS t(id, order_id, client_temp_id, customer_id, total_cents, needs_review, review_reasons, sold_at, staff_id)
+                   $10::timestamptz[], $19::uuid[], $20::int[])
+         AS t(id, order_id, client_temp_id, customer_id, total_cents, needs_review, review_reasons, sold_at, staff_id,
+              receipt_number)
      ON CONFLICT (shop_id, order_id) DO NOTHING
-     RETURNING id
+     RETURNING id, client_temp_id
+   ), resolved AS (
+     UPDATE sale_rejections r SET resolved_at = now(), resolution = 'synced'
+      WHERE r.shop_id = $1 AND r.resolved_at IS NULL AND r.client_temp_id IN (SELECT client_temp_id FROM new_sales)
    ), new_lines AS (
      INSERT INTO sale_items (shop_id, sale_id, product_id, position, quantity, unit_price_cents,
                              discount_percent, line_total_cents)
@@ -191,6 +207,7 @@ async function insertSalesWithLines(tx: Tx, ctx: RequestContext, rows: NewSaleRo
         lines.map((l) => l.item.lineTotalCents),
         ctx.tillId,
         remaining.map((r) => r.verdict.staffId),
+        remaining.map((r) => r.sale.receiptNumber),
       ],
     );
     const done = new Set(inserted.map((r) => r.id));

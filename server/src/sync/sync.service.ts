@@ -8,6 +8,8 @@ import { type PreparedSale, prepareSale } from "./prepared-sale";
 import { answerReplay } from "./replay";
 import { writeSales } from "./sale-writer";
 import { WriteCoalescer } from "./write-coalescer";
+import { recordRejections } from "../receipts/rejection-store";
+import { type TillState, parseTillState, recordTillState } from "../receipts/till-state";
 import type { SaleOutcome, SyncCounts, SyncResult } from "./sync.types";
 
 export type SyncLimits = { maxSalesPerRequest: number };
@@ -50,11 +52,16 @@ export class SyncService {
 
   private readonly coalescer = new WriteCoalescer((ctx, sales) => this.write(ctx, sales));
 
-  async syncOfflineSales(ctx: RequestContext, rawSales: unknown): Promise<SyncResult & { counts: SyncCounts }> {
+  /**
+   * `rawTillState` is the till's optional outbox report (receipts/till-state.ts): checked before
+   * anything is written, stored after the sales, never changing the answer.
+   */
+  async syncOfflineSales(ctx: RequestContext, rawSales: unknown, rawTillState?: unknown): Promise<SyncResult & { counts: SyncCounts }> {
     requirePermission(ctx, "sales:create");
     const started = process.hrtime.bigint();
     if (!Array.isArray(rawSales)) throw new BadRequestError("sales must be an array");
     checkSalesPerRequest(rawSales.length, this.limits);
+    const tillState = parseTillState(rawTillState);
 
     const outcomes = new Array<SaleOutcome>(rawSales.length);
     const firstByTempId = new Map<string, number>();
@@ -64,7 +71,7 @@ export class SyncService {
     rawSales.forEach((raw, index) => {
       const parsed = parseOfflineSale(raw);
       if (!parsed.ok) {
-        outcomes[index] = { kind: "error", clientTempId: clientTempIdOf(raw), error: parsed.error, retryable: false };
+        outcomes[index] = { kind: "error", clientTempId: clientTempIdOf(raw), error: parsed.error, retryable: false, code: "INVALID_SALE" };
         return;
       }
       const sale = prepareSale(parsed.sale);
@@ -84,12 +91,30 @@ export class SyncService {
       const firstIndex = firstByTempId.get(sale.clientTempId)!;
       outcomes[index] = answerReplay(sale, { fingerprint: prepared[firstIndex].fingerprint, outcome: outcomes[firstIndex] });
     }
+    await this.keepRecords(ctx, rawSales, outcomes, tillState);
     // Ids are compared lowercased, but each answer carries the id exactly as its till sent it.
     const result = summarise(outcomes.map((outcome, i) => ({ ...outcome, clientTempId: clientTempIdOf(rawSales[i]) })));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.observe(result.counts, seconds);
     this.logger.info({ shopId: ctx.shopId, ...result.counts, ms: Math.round(seconds * 1000) }, "sync batch");
     return result;
+  }
+
+  /**
+   * What the server keeps beside the sales, once they are written: the refused sales (a server
+   * failure is not a refusal: its sale is resent) and the till's outbox report. Each is one
+   * statement of its own; a failure is logged and never changes the answer.
+   */
+  private async keepRecords(ctx: RequestContext, rawSales: unknown[], outcomes: SaleOutcome[], tillState: TillState | null): Promise<void> {
+    const refused = outcomes.flatMap((o, i) => (o.kind === "error" && !o.retryable ? [{ raw: rawSales[i], code: o.code, error: o.error }] : []));
+    await recordRejections(this.dataSource, ctx, refused).catch((err: unknown) =>
+      this.logger.error({ err, shopId: ctx.shopId, rejections: refused.length }, "refused sales could not be kept"),
+    );
+    if (tillState) {
+      await recordTillState(this.dataSource, ctx, tillState).catch((err: unknown) =>
+        this.logger.error({ err, shopId: ctx.shopId, tillId: ctx.tillId }, "till state could not be kept"),
+      );
+    }
   }
 
   private async write(ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
@@ -134,9 +159,9 @@ export class SyncService {
   private failed(ctx: RequestContext, sale: PreparedSale, error: unknown): SaleOutcome {
     this.logger.error({ err: error, shopId: ctx.shopId, clientTempId: sale.clientTempId }, "sale could not be written");
     const state = sqlStateOf(error);
-    if (state === "22003") return { kind: "error", clientTempId: sale.clientTempId, error: OUT_OF_RANGE_SALE_ERROR, retryable: false };
-    if (state?.startsWith("22")) return { kind: "error", clientTempId: sale.clientTempId, error: UNSTORABLE_SALE_ERROR, retryable: false };
-    return { kind: "error", clientTempId: sale.clientTempId, error: INTERNAL_SALE_ERROR, retryable: true };
+    if (state === "22003") return { kind: "error", clientTempId: sale.clientTempId, error: OUT_OF_RANGE_SALE_ERROR, retryable: false, code: "OUT_OF_RANGE" };
+    if (state?.startsWith("22")) return { kind: "error", clientTempId: sale.clientTempId, error: UNSTORABLE_SALE_ERROR, retryable: false, code: "UNSTORABLE" };
+    return { kind: "error", clientTempId: sale.clientTempId, error: INTERNAL_SALE_ERROR, retryable: true, code: "SERVER_ERROR" };
   }
 }
 

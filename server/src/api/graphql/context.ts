@@ -12,7 +12,7 @@ export type GraphQLContext = {
 };
 
 export function buildGraphQLContext(requestId: string, auth: RequestContext | null, services: Services): GraphQLContext {
-  return { requestId, auth, services, loaders: auth ? createLoaders(auth.shopId, services) : null };
+  return { requestId, auth, services, loaders: auth ? createLoaders(auth, services) : null };
 }
 
 export function authOf(ctx: GraphQLContext): { auth: RequestContext; loaders: Loaders } {

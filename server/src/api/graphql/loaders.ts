@@ -5,6 +5,8 @@ import type { CustomerEntity } from "../../db/entities/customer.entity";
 import type { ProductEntity } from "../../db/entities/product.entity";
 import type { SaleItemEntity } from "../../db/entities/sale-item.entity";
 import type { Services } from "../../services";
+import type { RequestContext } from "../../auth/request-context";
+import type { ReceiptGap } from "../../receipts/receipt-gaps";
 
 /** Per request and per shop, so a list of 200 sales costs three queries, not 600, and never mixes shops. */
 export type Loaders = {
@@ -13,9 +15,12 @@ export type Loaders = {
   saleItems: DataLoader<string, SaleItemEntity[]>;
   till: DataLoader<string, TillEntity | null>;
   staff: DataLoader<string, Omit<StaffMember, "pinHash"> | null>;
+  receiptGaps: DataLoader<string, ReceiptGap[]>;
+  highestReceipt: DataLoader<string, number | null>;
 };
 
-export function createLoaders(shopId: string, services: Services): Loaders {
+export function createLoaders(auth: RequestContext, services: Services): Loaders {
+  const { shopId } = auth;
   return {
     product: new DataLoader(async (ids) => {
       const found = await services.products.byIds(shopId, ids);
@@ -36,6 +41,14 @@ export function createLoaders(shopId: string, services: Services): Loaders {
     staff: new DataLoader(async (ids) => {
       const found = await services.staff.byIds(shopId, ids);
       return ids.map((id) => found.get(id) ?? null);
+    }),
+    receiptGaps: new DataLoader(async (tillIds) => {
+      const found = await services.receipts.gapsByTill(auth, tillIds);
+      return tillIds.map((id) => found.get(id) ?? []);
+    }),
+    highestReceipt: new DataLoader(async (tillIds) => {
+      const found = await services.receipts.highestByTill(auth, tillIds);
+      return tillIds.map((id) => found.get(id) ?? null);
     }),
   };
 }

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from "@aste
 import { z } from "zod";
 import { loadConfig } from "../../config/config";
 import { offlineSaleSchema } from "../../sync/offline-sale.schema";
+import { tillStateSchema } from "../../receipts/till-state";
 import { type ErrorCode, errorBodySchema, syncResponseSchema } from "./response.schemas";
 
 /**
@@ -41,6 +42,13 @@ const offlineSale = offlineSaleSchema
     customerId: shape.customerId.meta({
       description: "A customer of the shop. An unknown one is dropped with a warning; the sale is still recorded.",
     }),
+    receiptNumber: shape.receiptNumber.meta({
+      description:
+        "The till's receipt counter for the sale (1, 2, 3, ... per till), assigned at the moment of sale and printed as " +
+        "`T03-000124` (the till's code and 6 digits). Optional. A paired till that reuses a number for another sale " +
+        "(restored from a backup) has the later sale recorded and flagged (a warning). Sent with a user's token it is " +
+        "stored as given, without a till.",
+    }),
     createdAt: shape.createdAt.meta({
       description:
         "When the sale happened: an ISO-8601 instant with a time zone (`2024-01-15T10:30:00Z`, `2024-01-15T10:30:00+02:00`). " +
@@ -56,6 +64,14 @@ const syncRequest = z
       description:
         `At most MAX_SALES_PER_REQUEST sales (${DEFAULTS.maxSalesPerRequest} by default; more answer 413). ` +
         "Each sale is judged alone: one that breaks a rule is answered in `errors` and the rest are recorded.",
+    }),
+    tillState: tillStateSchema.optional().meta({
+      id: "TillState",
+      description:
+        "Optional: the till's outbox as it was when it sent this request (this request's sales included): how many sales it " +
+        "still holds unsent and the lowest and highest receipt numbers among them. Kept per paired till (the latest wins) to tell " +
+        "`pending` receipt gaps from `missing` ones; ignored for a user's token. A malformed one is a 400 naming the field, " +
+        "with nothing recorded.",
     }),
   })
   .meta({ id: "SyncRequest" });
@@ -102,7 +118,8 @@ function registerSyncRoute(registry: OpenAPIRegistry): void {
       },
       400: errorResponse(
         "BAD_REQUEST",
-        "The request as a whole is malformed: the body is not JSON, not an object with a `sales` array, or `x-shop-id` is missing or not a UUID.",
+        "The request as a whole is malformed: the body is not JSON, not an object with a `sales` array, a `tillState` that breaks its rules, " +
+          "or `x-shop-id` is missing or not a UUID.",
       ),
       401: errorResponse("UNAUTHENTICATED", "The bearer token is missing, malformed, invalid or expired."),
       403: errorResponse("FORBIDDEN", "The user is not a member of the shop, or the role lacks `sales:create`."),

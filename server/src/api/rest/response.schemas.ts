@@ -54,7 +54,7 @@ export const syncResponseSchema = z
 
 // The route maps the service's outcomes field by field; these fail to compile when the two drift.
 true satisfies Same<z.infer<typeof syncedSaleSchema>, Omit<SyncedSale, "kind">>;
-true satisfies Same<z.infer<typeof failedSaleSchema>, Omit<FailedSale, "kind">>;
+true satisfies Same<z.infer<typeof failedSaleSchema>, Omit<FailedSale, "kind" | "code">>;
 
 /** Every `code` a REST error body can carry: the domain's codes and the edge's own for a bug. */
 export const ERROR_CODES = [

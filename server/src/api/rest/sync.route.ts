@@ -12,7 +12,8 @@ export function syncRoute(services: Services, authenticateRequest: Authenticator
     if (typeof body !== "object" || body === null || Array.isArray(body) || !("sales" in body)) {
       throw new BadRequestError('Body must be a JSON object { "sales": [...] }');
     }
-    const result = await services.sync.syncOfflineSales(auth, (body as { sales: unknown }).sales);
+    const { sales, tillState } = body as { sales: unknown; tillState?: unknown };
+    const result = await services.sync.syncOfflineSales(auth, sales, tillState);
     res.json({
       synced: result.synced.map(({ clientTempId, serverId, orderId, status, warnings }) => ({ clientTempId, serverId, orderId, status, warnings })),
       errors: result.errors.map(({ clientTempId, error, retryable }) => ({ clientTempId, error, retryable })),

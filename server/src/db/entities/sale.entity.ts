@@ -45,4 +45,8 @@ export class SaleEntity {
   /** The cashier the till says made the sale (its PIN pad); null when not given or not a member. */
   @Column("uuid", { name: "staff_id", nullable: true })
   staffId!: string | null;
+
+  /** The till's own receipt counter (T03-000124 is till T03's 124th sale); null when the till sent none. */
+  @Column("integer", { name: "receipt_number", nullable: true })
+  receiptNumber!: number | null;
 }

@@ -30,4 +30,21 @@ export class TillEntity {
 
   @Column("timestamptz", { name: "revoked_at", nullable: true })
   revokedAt!: Date | null;
+
+  /** The till's latest outbox report (tillState with a sync): when, how many unsent, their receipt range. */
+  @Column("timestamptz", { name: "state_reported_at", nullable: true })
+  stateReportedAt!: Date | null;
+
+  @Column("integer", { name: "unsent_count", nullable: true })
+  unsentCount!: number | null;
+
+  @Column("integer", { name: "unsent_lowest", nullable: true })
+  unsentLowest!: number | null;
+
+  @Column("integer", { name: "unsent_highest", nullable: true })
+  unsentHighest!: number | null;
+
+  /** Refused sales of this till that had no usable clientTempId, so could not be kept one by one. */
+  @Column("integer", { name: "unidentified_rejections", default: 0 })
+  unidentifiedRejections!: number;
 }

@@ -17,7 +17,18 @@ export function toRoleValue(role: Role): RoleValue {
 }
 
 export function toTillType(t: TillEntity): TillType {
-  return { id: t.id, code: t.code, name: t.name, createdAt: t.createdAt, pairedAt: t.pairedAt, lastSeenAt: t.lastSeenAt, revokedAt: t.revokedAt };
+  return {
+    id: t.id,
+    code: t.code,
+    name: t.name,
+    createdAt: t.createdAt,
+    pairedAt: t.pairedAt,
+    lastSeenAt: t.lastSeenAt,
+    revokedAt: t.revokedAt,
+    unsentCount: t.unsentCount,
+    stateReportedAt: t.stateReportedAt,
+    unidentifiedRejections: t.unidentifiedRejections,
+  };
 }
 
 export function toStaffMemberType(m: StaffMember): StaffMemberType {

@@ -10,6 +10,8 @@ import { SaleItemType, SalePageType, SaleType } from "../types/sale.type";
 import { toTillType } from "../mappers/account.mappers";
 import { SaleStaffType } from "../types/account.type";
 import { TillType } from "../types/till.type";
+import { ValidationError } from "../../../shared/errors";
+import { formatReceipt } from "../../../shared/receipt-number";
 
 function toSaleType(s: SaleEntity): SaleType {
   return {
@@ -19,6 +21,7 @@ function toSaleType(s: SaleEntity): SaleType {
     customerId: s.customerId,
     tillId: s.tillId,
     staffId: s.staffId,
+    receiptCounter: s.receiptNumber,
     totalAmount: centsToAmount(s.totalCents),
     createdAt: s.soldAt,
     syncedAt: s.syncedAt,
@@ -45,17 +48,37 @@ export class SaleResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg("first", () => Int, { defaultValue: 50, description: "1..200" }) first: number,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("receipt", () => String, {
+      nullable: true,
+      description: "Only the sales with this receipt number: T03-000124 (that till), or the counter alone, 124 (any till).",
+    })
+    receipt?: string | null,
   ): Promise<SalePageType> {
     const { auth } = authOf(ctx);
-    const page = await ctx.services.sales.list(auth, first, after);
+    const page = await ctx.services.sales.list(auth, first, after, receipt);
     return { items: page.items.map(toSaleType), nextCursor: page.nextCursor };
   }
 
-  @Query(() => SaleType, { nullable: true })
-  async sale(@Ctx() ctx: GraphQLContext, @Arg("id", () => ID) id: string): Promise<SaleType | null> {
+  @Query(() => SaleType, { nullable: true, description: "By id, or by the receipt number printed at the till (T03-000124): exactly one of them." })
+  async sale(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("id", () => ID, { nullable: true }) id?: string | null,
+    @Arg("receipt", () => String, { nullable: true }) receipt?: string | null,
+  ): Promise<SaleType | null> {
     const { auth } = authOf(ctx);
-    const sale = await ctx.services.sales.get(auth, id);
+    if ((id == null) === (receipt == null)) throw new ValidationError("id", "give exactly one of id and receipt");
+    const sale = id != null ? await ctx.services.sales.get(auth, id) : await ctx.services.sales.getByReceipt(auth, receipt!);
     return sale && toSaleType(sale);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The receipt number printed at the till: its code and counter, T03-000124. Null for a sale without a till or without a number.",
+  })
+  async receiptNumber(@Root() sale: SaleType, @Ctx() ctx: GraphQLContext): Promise<string | null> {
+    if (!sale.tillId || sale.receiptCounter === null) return null;
+    const till = await authOf(ctx).loaders.till.load(sale.tillId);
+    return till && formatReceipt(till.code, sale.receiptCounter);
   }
 
   @FieldResolver(() => CustomerType, { nullable: true })

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { type GraphQLContext, authOf } from "../context";
-import { OfflineSaleInput, SyncOfflineSalesResultType, SyncStatusValue } from "../types/sync.type";
+import { OfflineSaleInput, SyncOfflineSalesResultType, SyncStatusValue, TillStateInput } from "../types/sync.type";
 
 @Resolver()
 export class SyncResolver {
@@ -10,9 +10,14 @@ export class SyncResolver {
   async syncOfflineSales(
     @Ctx() ctx: GraphQLContext,
     @Arg("sales", () => [OfflineSaleInput]) sales: OfflineSaleInput[],
+    @Arg("tillState", () => TillStateInput, {
+      nullable: true,
+      description: "The till's outbox as it was when it sent this request (this batch included); kept per till, ignored for a user's token.",
+    })
+    tillState?: TillStateInput | null,
   ): Promise<SyncOfflineSalesResultType> {
     const { auth } = authOf(ctx);
-    const result = await ctx.services.sync.syncOfflineSales(auth, sales);
+    const result = await ctx.services.sync.syncOfflineSales(auth, sales, tillState);
     return {
       synced: result.synced.map((s) => ({ ...s, status: s.status === "created" ? SyncStatusValue.CREATED : SyncStatusValue.EXISTING })),
       errors: result.errors,

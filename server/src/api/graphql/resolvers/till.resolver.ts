@@ -1,7 +1,9 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { type GraphQLContext, authOf } from "../context";
 import { toTillType } from "../mappers/account.mappers";
-import { TillPairingType, TillType } from "../types/till.type";
+import { ReceiptGapStatusValue, ReceiptGapType, TillPairingType, TillType } from "../types/till.type";
+
+const GAP_STATUS = { pending: ReceiptGapStatusValue.PENDING, rejected: ReceiptGapStatusValue.REJECTED, missing: ReceiptGapStatusValue.MISSING };
 
 @Resolver(() => TillType)
 export class TillResolver {
@@ -26,5 +28,18 @@ export class TillResolver {
   async revokeTill(@Ctx() ctx: GraphQLContext, @Arg("id", () => ID) id: string): Promise<TillType> {
     const { auth } = authOf(ctx);
     return toTillType(await ctx.services.tills.revoke(auth, id));
+  }
+
+  @FieldResolver(() => [ReceiptGapType], {
+    description: "Every run of receipt numbers between 1 and highestReceipt that the server has not received, lowest first.",
+  })
+  async receiptGaps(@Root() till: TillType, @Ctx() ctx: GraphQLContext): Promise<ReceiptGapType[]> {
+    const gaps = await authOf(ctx).loaders.receiptGaps.load(till.id);
+    return gaps.map((g) => ({ from: g.from, to: g.to, status: GAP_STATUS[g.status] }));
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: "The highest receipt number received from this till; null before any." })
+  async highestReceipt(@Root() till: TillType, @Ctx() ctx: GraphQLContext): Promise<number | null> {
+    return authOf(ctx).loaders.highestReceipt.load(till.id);
   }
 }

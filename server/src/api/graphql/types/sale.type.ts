@@ -38,6 +38,9 @@ export class SaleType {
 
   staffId!: string | null;
 
+  /** The till's counter as stored; `receiptNumber` writes it with the till's code. */
+  receiptCounter!: number | null;
+
   @Field(() => Float)
   totalAmount!: number;
 
@@ -47,7 +50,9 @@ export class SaleType {
   @Field(() => DateTimeISOResolver, { description: "When the server recorded it." })
   syncedAt!: Date;
 
-  @Field(() => Boolean, { description: "The total did not match the lines; a person should check it." })
+  @Field(() => Boolean, {
+    description: "A person should check it (see reviewReasons): the total did not match the lines, the clock was implausible, or the till reused a receipt number.",
+  })
   needsReview!: boolean;
 
   @Field(() => [String])

@@ -40,8 +40,26 @@ export class OfflineSaleInput {
   })
   staffId?: string | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: "The till's receipt counter for the sale (1, 2, 3, ... per till), assigned at the moment of sale; shown as T03-000124.",
+  })
+  receiptNumber?: number | null;
+
   @Field(() => String, { description: "ISO-8601 instant when the sale happened, e.g. 2024-01-15T10:30:00Z." })
   createdAt!: string;
+}
+
+@InputType("TillStateInput", { description: "A till's outbox when it sent the request: what it still holds unsent." })
+export class TillStateInput {
+  @Field(() => Int, { description: "Sales the till still holds unsent (this request's included)." })
+  unsentCount!: number;
+
+  @Field(() => Int, { nullable: true, description: "The lowest receipt number among them; null when none has one." })
+  lowestReceipt?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "The highest receipt number among them; null when none has one." })
+  highestReceipt?: number | null;
 }
 
 export enum SyncStatusValue {

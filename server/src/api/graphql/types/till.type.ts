@@ -1,5 +1,31 @@
 import { DateTimeISOResolver } from "graphql-scalars";
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+
+export enum ReceiptGapStatusValue {
+  PENDING = "pending",
+  REJECTED = "rejected",
+  MISSING = "missing",
+}
+registerEnumType(ReceiptGapStatusValue, {
+  name: "ReceiptGapStatus",
+  valuesConfig: {
+    PENDING: { description: "The till's latest report says it still holds these sales unsent." },
+    REJECTED: { description: "The till sent them and the server refused them; they are kept as rejections (attention)." },
+    MISSING: { description: "Neither: the till does not report holding them. A person must look at once." },
+  },
+});
+
+@ObjectType("ReceiptGap", { description: "A run of a till's receipt numbers the server has not received, from..to inclusive." })
+export class ReceiptGapType {
+  @Field(() => Int)
+  from!: number;
+
+  @Field(() => Int)
+  to!: number;
+
+  @Field(() => ReceiptGapStatusValue)
+  status!: ReceiptGapStatusValue;
+}
 
 @ObjectType("Till", { description: "A device of the shop that records sales on its own credential." })
 export class TillType {
@@ -23,6 +49,15 @@ export class TillType {
 
   @Field(() => DateTimeISOResolver, { nullable: true, description: "When it was revoked (unpaired); its sales are kept." })
   revokedAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: "Sales the till still held unsent at its latest report (tillState); null before any." })
+  unsentCount!: number | null;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: "When the till last reported its outbox (tillState with a sync)." })
+  stateReportedAt!: Date | null;
+
+  @Field(() => Int, { description: "Refused sales of this till that had no usable clientTempId, so could not be kept one by one." })
+  unidentifiedRejections!: number;
 }
 
 @ObjectType("TillPairing")
