@@ -35,7 +35,7 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
   const services = createServices(db.dataSource, { maxSalesPerRequest: config.maxSalesPerRequest }, logger, (counts, seconds) => {
     metrics.syncBatchSeconds.observe(seconds);
     for (const [status, n] of Object.entries(counts)) if (n > 0) metrics.syncSales.inc({ status }, n);
-  }, authSettingsOf(config));
+  }, authSettingsOf(config), config.attention);
   const app = await createApp(config, db.dataSource, services, logger, metrics, () => draining);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.express.listen(config.port, config.host, () => resolve(s));

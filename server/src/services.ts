@@ -10,6 +10,7 @@ import { ProductService } from "./catalog/product.service";
 import { InventoryService } from "./inventory/inventory.service";
 import { SaleService } from "./sales/sale.service";
 import { ReceiptService } from "./receipts/receipt.service";
+import { AttentionService, type AttentionSettings } from "./attention/attention.service";
 import { type SyncLimits, type SyncObserver, SyncService } from "./sync/sync.service";
 
 export type Services = {
@@ -22,6 +23,7 @@ export type Services = {
   tills: TillService;
   staff: StaffService;
   receipts: ReceiptService;
+  attention: AttentionService;
 };
 
 /** Signing in as configured: the JWT secret and the token lifetimes. */
@@ -40,6 +42,7 @@ export function createServices(
   logger: Logger,
   observeSync?: SyncObserver,
   auth: AuthSettings = authSettingsOf(loadConfig({})),
+  attention: AttentionSettings = loadConfig({}).attention,
 ): Services {
   return {
     sync: new SyncService(dataSource, limits, logger, observeSync),
@@ -51,5 +54,6 @@ export function createServices(
     tills: new TillService(dataSource, auth),
     staff: new StaffService(dataSource),
     receipts: new ReceiptService(dataSource),
+    attention: new AttentionService(dataSource, attention),
   };
 }

@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 const ROOT = resolve(__dirname, "../..");
 const SERVER = join(ROOT, "server/src");
 const CLIENT = join(ROOT, "client");
-const DOMAIN_FOLDERS = ["sync", "catalog", "sales", "inventory", "auth", "db", "shared", "invariants", "config", "receipts"];
+const DOMAIN_FOLDERS = ["sync", "catalog", "sales", "inventory", "auth", "db", "shared", "invariants", "config", "receipts", "attention"];
 const TRANSPORT_PACKAGES = ["express", "graphql", "type-graphql", "@apollo/server", "@as-integrations/express5", "graphql-scalars"];
 
 function sourceFiles(dir: string): string[] {

@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   "tills:manage",
   "staff:read",
   "staff:manage",
+  "attention:read",
+  "attention:resolve",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -36,6 +38,8 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "tills:manage",
     "staff:read",
     "staff:manage",
+    "attention:read",
+    "attention:resolve",
   ],
   cashier: [...READ_ONLY, "sales:create", "customers:write", "notifications:write"],
   viewer: READ_ONLY,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from "../db/bounded-connection";
+import type { AttentionSettings } from "../attention/attention.service";
 
 /**
  * The only module that reads process.env. Every value is validated once at start so a bad
@@ -62,6 +63,7 @@ const envSchema = z
     DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
     DB_KEEPALIVE_DELAY_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.keepAliveDelayMs),
     SHUTDOWN_TIMEOUT_MS: milliseconds(25_000),
+    TILL_SILENCE_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
@@ -106,6 +108,8 @@ export type AppConfig = {
   databaseTimeouts: DatabaseTimeouts;
   /** SIGTERM/SIGINT: in-flight requests get this long to finish before the process exits 1. */
   shutdownTimeoutMs: number;
+  /** The attention list: a till not seen for this long that last reported unsent sales is listed. */
+  attention: AttentionSettings;
 };
 
 export class ConfigError extends Error {}
@@ -159,5 +163,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       keepAliveDelayMs: e.DB_KEEPALIVE_DELAY_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    attention: { tillSilenceHours: e.TILL_SILENCE_HOURS },
   };
 }

@@ -9,6 +9,7 @@ import { SyncResolver } from "./resolvers/sync.resolver";
 import { AccountResolver } from "./resolvers/account.resolver";
 import { StaffResolver } from "./resolvers/staff.resolver";
 import { TillResolver } from "./resolvers/till.resolver";
+import { AttentionResolver } from "./resolvers/attention.resolver";
 
 export const RESOLVERS = [
   SyncResolver,
@@ -20,6 +21,7 @@ export const RESOLVERS = [
   AccountResolver,
   TillResolver,
   StaffResolver,
+  AttentionResolver,
 ] as const;
 
 /** Input values are validated by the services (per sale for sync), so type-graphql's validation stays off. */
