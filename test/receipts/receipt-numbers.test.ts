@@ -82,6 +82,18 @@ describe("receipt numbers within one batch and in the invariant checker", () => 
     expect(await checkInvariants(t.dataSource, { shopId: fresh.shopId })).toEqual([]);
   });
 
+  it("flags exactly one of two sales with one receipt number sent by one till in two batches written at once", async () => {
+    const fresh = await t.seed();
+    const till = await pairedTill(t, fresh);
+    // Over 100 sales each, so the two requests are not coalesced into one transaction.
+    const batch = (from: number) => [receiptSale(fresh, 500), ...Array.from({ length: 120 }, (_, i) => receiptSale(fresh, from + i))];
+    const [a, b] = await Promise.all([syncWith(TRANSPORTS[0], t.url, till.headers, batch(1)), syncWith(TRANSPORTS[1], t.url, till.headers, batch(200))]);
+    expect([a.errors, b.errors]).toEqual([[], []]);
+    const flagged = [a.synced[0], b.synced[0]].filter((s) => s.warnings.length > 0);
+    expect(flagged).toHaveLength(1);
+    expect(await checkInvariants(t.dataSource, { shopId: fresh.shopId })).toEqual([]);
+  });
+
   it("answers a retry of a sale with a receipt number existing, without flagging it as a duplicate of itself", async () => {
     const till = await pairedTill(t, shop);
     const sale = receiptSale(shop, 3);
