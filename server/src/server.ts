@@ -8,6 +8,7 @@ import { createApp } from "./api/http/app";
 import { type Services, authSettingsOf, createServices } from "./services";
 import { type Metrics, createMetrics } from "./observability/metrics";
 import { poolStatsOf } from "./db/pool-stats";
+import { rateLimitStores } from "./api/http/rate-limit-store";
 
 export type RunningServer = {
   url: string;
@@ -36,7 +37,11 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
     metrics.syncBatchSeconds.observe(seconds);
     for (const [status, n] of Object.entries(counts)) if (n > 0) metrics.syncSales.inc({ status }, n);
   }, authSettingsOf(config), config.attention);
-  const app = await createApp(config, db.dataSource, services, logger, metrics, () => draining);
+  // Shared rate-limit counters (REDIS_URL): Redis down at start only logs; the limiters fail open
+  // or fall back to their per-process memory count until it answers (see rate-limit-store.ts).
+  const limitStores = rateLimitStores(config.redis, logger, (limiter) => metrics.rateLimitStoreErrors.inc({ limiter }));
+  const app = await createApp(config, db.dataSource, services, logger, metrics, () => draining, limitStores);
+  if (!(await limitStores.ready())) logger.warn("rate-limit store (Redis) not ready at start: sync limits open, sign-in limits per process until it is");
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.express.listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);
@@ -60,6 +65,7 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
         server.closeIdleConnections();
       });
       await app.stopGraphQL();
+      await limitStores.close();
       await db.close();
     })();
     return closing;

@@ -56,6 +56,13 @@ const envSchema = z
     LOGIN_RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(0).max(1_000_000).default(10),
     LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(100),
     PAIR_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(10),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/[^\s/]+/, "must be a redis:// or rediss:// URL")
+      .refine((url) => URL.canParse(url), "must be a redis:// or rediss:// URL")
+      .optional(),
+    REDIS_TIMEOUT_MS: milliseconds(500),
+    REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, "must be 1 to 64 letters, digits or _ : . -").default("possync:rl:"),
     DB_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.connectMs),
     DB_ACQUIRE_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.acquireMs),
     DB_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.statementMs),
@@ -104,6 +111,8 @@ export type AppConfig = {
   auth: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; refreshReuseGraceSeconds: number };
   /** Failed sign-in and pairing attempts per window; 0 turns a limit off. */
   authRateLimit: { windowMs: number; loginPerEmail: number; loginPerIp: number; pairPerIp: number };
+  /** Rate-limit counters shared by all processes; without a URL each process counts alone. */
+  redis: { url: string | undefined; timeoutMs: number; keyPrefix: string };
   /** Bounds on every wait on the database path (a real PostgreSQL; the embedded one is in-process). */
   databaseTimeouts: DatabaseTimeouts;
   /** SIGTERM/SIGINT: in-flight requests get this long to finish before the process exits 1. */
@@ -154,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginPerIp: e.LOGIN_RATE_LIMIT_PER_IP,
       pairPerIp: e.PAIR_RATE_LIMIT_PER_IP,
     },
+    redis: { url: e.REDIS_URL, timeoutMs: e.REDIS_TIMEOUT_MS, keyPrefix: e.REDIS_KEY_PREFIX },
     databaseTimeouts: {
       connectMs: e.DB_CONNECT_TIMEOUT_MS,
       acquireMs: e.DB_ACQUIRE_TIMEOUT_MS,

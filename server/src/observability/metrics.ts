@@ -10,6 +10,8 @@ export type Metrics = {
   syncSales: Counter<"status">;
   syncBatchSeconds: Histogram<never>;
   httpSeconds: Histogram<"route" | "method" | "status">;
+  /** Rate-limiter operations that Redis failed or did not answer in time (the request went on). */
+  rateLimitStoreErrors: Counter<"limiter">;
 };
 
 export type PoolStats = () => { total: number; idle: number; waiting: number; max: number };
@@ -36,6 +38,12 @@ export function createMetrics(poolStats: PoolStats): Metrics {
       help: "HTTP request latency by route",
       labelNames: ["route", "method", "status"],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    rateLimitStoreErrors: new Counter({
+      name: "possync_rate_limit_store_errors_total",
+      help: "Rate-limit store (Redis) operations that failed or timed out, by limiter; the request was let through (sign-in: limited per process)",
+      labelNames: ["limiter"],
       registers: [registry],
     }),
   };

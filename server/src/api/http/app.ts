@@ -19,6 +19,7 @@ import { closeConnectionsWhileDraining, healthRoutes, refuseWhileDraining } from
 import type { Metrics } from "../../observability/metrics";
 import { runInRequestScope } from "../../observability/request-scope";
 import { syncRateLimits } from "./rate-limits";
+import { PER_PROCESS_STORES, type RateLimitStores } from "./rate-limit-store";
 import { webApp } from "./web-app";
 
 export type App = { express: Express; stopGraphQL(): Promise<void> };
@@ -30,6 +31,7 @@ export async function createApp(
   logger: Logger,
   metrics: Metrics,
   isDraining: () => boolean = () => false,
+  rateLimitStores: RateLimitStores = PER_PROCESS_STORES,
 ): Promise<App> {
   const authenticateRequest = headerAuthenticator(dataSource, tokenRulesOf(config));
   const apollo = await createApolloServer(config, logger);
@@ -59,22 +61,20 @@ export async function createApp(
   });
   app.use(closeConnectionsWhileDraining(isDraining));
   app.use(healthRoutes(dataSource, isDraining, config.databaseUrl ? config.databaseTimeouts.acquireMs : undefined));
-  app.get("/metrics", async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.get("/metrics", metricsRoute(metrics));
   app.use(refuseWhileDraining(isDraining));
 
   const json = express.json({ limit: config.maxBodyBytes, strict: false });
-  app.use("/api/pos/sync", ...syncRateLimits(config, "rest"), json, syncRoute(services, authenticateRequest));
+  app.use("/api/pos/sync", ...syncRateLimits(config, "rest", rateLimitStores), json, syncRoute(services, authenticateRequest));
   app.use(
     "/graphql",
-    ...syncRateLimits(config, "graphql"),
+    ...syncRateLimits(config, "graphql", rateLimitStores),
     json,
     expressMiddleware(apollo, {
       context: async ({ req }) => buildGraphQLContext(String(req.id), await optionalAuth(req, authenticateRequest), services),
     }),
   );
-  app.use(authRoutes(config, services));
+  app.use(authRoutes(config, services, rateLimitStores));
   app.use(openApiRoute(config.isProduction));
   app.use(webApp());
   app.use((_req, res) => {
@@ -82,6 +82,12 @@ export async function createApp(
   });
   app.use(errorHandler);
   return { express: app, stopGraphQL: () => apollo.stop() };
+}
+
+function metricsRoute(metrics: Metrics): express.RequestHandler {
+  return async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
 }
 
 /** A fixed set of labels: unknown paths must not grow the metric's cardinality. */

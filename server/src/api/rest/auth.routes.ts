@@ -6,6 +6,7 @@ import type { AppConfig } from "../../config/config";
 import type { Services } from "../../services";
 import { BadRequestError } from "../../shared/errors";
 import { authRateLimits } from "../http/auth-rate-limits";
+import { PER_PROCESS_STORES, type RateLimitStores } from "../http/rate-limit-store";
 
 export const LOGIN_PATH = "/api/auth/login";
 export const REFRESH_PATH = "/api/auth/refresh";
@@ -17,10 +18,10 @@ export const PAIR_PATH = "/api/tills/pair";
  * refresh and logout of any session, and a till's pairing. Each parses its body, calls one service
  * method and answers; errors are mapped by the app's error handler.
  */
-export function authRoutes(config: AppConfig, services: Services): Router {
+export function authRoutes(config: AppConfig, services: Services, rateLimitStores: RateLimitStores = PER_PROCESS_STORES): Router {
   const router = Router();
   const json = express.json({ limit: "16kb", strict: false });
-  const limits = authRateLimits(config);
+  const limits = authRateLimits(config, rateLimitStores);
   router.post(LOGIN_PATH, json, ...limits.login, async (req, res) => {
     const { email, password } = bodyOf(loginRequestSchema, req.body);
     res.json(await services.accounts.login(email, password));
