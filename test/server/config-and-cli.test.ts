@@ -20,6 +20,10 @@ describe("configuration", () => {
     [{ MAX_SALES_PER_REQUEST: "0" }, "MAX_SALES_PER_REQUEST"],
     [{ NODE_ENV: "staging" }, "NODE_ENV"],
     [{ JWT_SECRET: "short" }, "JWT_SECRET"],
+    [{ REDIS_URL: "http://cache:6379" }, "REDIS_URL"],
+    [{ REDIS_URL: "redis://" }, "REDIS_URL"],
+    [{ REDIS_TIMEOUT_MS: "5" }, "REDIS_TIMEOUT_MS"],
+    [{ REDIS_KEY_PREFIX: "has spaces" }, "REDIS_KEY_PREFIX"],
   ])("refuses %j with a message naming %s", (env, name) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
   });
@@ -27,6 +31,14 @@ describe("configuration", () => {
   it("refuses an ACCESS_TOKEN_TTL longer than JWT_MAX_TTL_SECONDS (the server would refuse its own tokens)", () => {
     expect(() => loadConfig({ ACCESS_TOKEN_TTL: "7200", JWT_MAX_TTL_SECONDS: "3600" })).toThrow(/ACCESS_TOKEN_TTL: must not exceed JWT_MAX_TTL_SECONDS/);
     expect(() => loadConfig({ ACCESS_TOKEN_TTL: "3600", JWT_MAX_TTL_SECONDS: "3600" })).not.toThrow();
+  });
+
+  it("counts rate limits per process unless REDIS_URL names a Redis (redis:// or rediss://)", () => {
+    expect(loadConfig({}).redis).toEqual({ url: undefined, timeoutMs: 500, keyPrefix: "possync:rl:" });
+    expect(loadConfig({ REDIS_URL: "rediss://:secret@cache.internal:6380/2", REDIS_TIMEOUT_MS: "250" }).redis).toMatchObject({
+      url: "rediss://:secret@cache.internal:6380/2",
+      timeoutMs: 250,
+    });
   });
 
   it("refuses the development JWT secret in production", () => {

@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { type AppConfig, loadConfig } from "../../server/src/config/config";
 import { type SeededShops, seedDemoShops } from "../../server/src/demo/seed";
@@ -32,6 +33,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     // Every test talks from 127.0.0.1, often with one token: limits are on only where a test asks.
     RATE_LIMIT_PER_TOKEN: "0",
     RATE_LIMIT_PER_IP: "0",
+    ...sharedRateLimits(),
     ...overrides,
   });
   const database = await openDatabase(
@@ -49,4 +51,14 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     seed: () => seedDemoShops(database.dataSource, config.jwtSecret),
     close: () => server.close(),
   };
+}
+
+/**
+ * TEST_RATE_LIMITS_ON_REDIS=1 runs every in-process server's rate limits on Redis (TEST_REDIS_URL,
+ * default redis://127.0.0.1:6379) instead of memory, each server under a key prefix of its own so
+ * that servers and runs never share counters.
+ */
+function sharedRateLimits(): Record<string, string> {
+  if (!process.env.TEST_RATE_LIMITS_ON_REDIS) return {};
+  return { REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: `possync-test:${randomUUID().slice(0, 8)}:` };
 }
