@@ -12,9 +12,11 @@ export function loggingFetch() {
   let down = false;
   let refreshAnswer: ((init?: RequestInit) => Promise<Response>) | null = null;
   const log: string[] = [];
+  const syncBodies: SyncBody[] = [];
   const fetchImpl: typeof fetch = async (input, init) => {
     const url = String(input instanceof Request ? input.url : input);
     const body = typeof init?.body === "string" ? init.body : "";
+    if (body.includes("syncOfflineSales")) syncBodies.push(JSON.parse(body) as SyncBody);
     const what = url.endsWith("/api/auth/refresh") ? "refresh" : body.includes("syncOfflineSales") ? "sync" : url.endsWith("/graphql") ? "graphql" : url;
     if (down) {
       log.push(`${what} down`);
@@ -31,8 +33,12 @@ export function loggingFetch() {
     up: () => void (down = false),
     answerRefreshes: (answer: typeof refreshAnswer) => void (refreshAnswer = answer),
     count: (entry: string) => log.filter((e) => e === entry).length,
+    /** Every sync request's GraphQL body, in the order sent. */
+    syncBodies: () => syncBodies,
   };
 }
+
+type SyncBody = { variables: { sales: Record<string, unknown>[]; tillState?: unknown } };
 
 /** A clock the test moves: starts at the real time, advances only when told. */
 export function testClock(start = Date.now()) {

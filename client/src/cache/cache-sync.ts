@@ -3,6 +3,7 @@ import { SaleFieldsFragmentDoc, SaleOrderFragmentDoc } from "../generated/graphq
 import { type OutboxRecord, type SyncedRecord, isUnsynced } from "../outbox/outbox-record";
 import type { LocalOverlay } from "./local-overlay";
 import { replaceReferences } from "./replace-references";
+import { receiptOf } from "../outbox/receipt-counter";
 import { saleEntityData } from "./sale-entity";
 
 type SalePage = { items: Reference[]; nextCursor: string | null };
@@ -29,7 +30,7 @@ export class CacheSync {
           if (!isUnsynced(record)) continue;
           const id = this.saleKey(record.clientTempId);
           if (cache.readFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields" })) continue;
-          cache.writeFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data: saleEntityData(record.sale) });
+          cache.writeFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data: saleEntityData(record.sale, undefined, receiptOf(record)) });
         }
         this.overlay.apply(records);
       },
@@ -66,7 +67,7 @@ export class CacheSync {
           const serverKey = this.saleKey(record.serverId);
           const known = cache.readFragment({ id: serverKey, fragment: SaleOrderFragmentDoc });
           if (!known?.orderId) {
-            const data = saleEntityData(record.sale, { id: record.serverId, orderId: record.orderId, syncedAt: record.syncedAt });
+            const data = saleEntityData(record.sale, { id: record.serverId, orderId: record.orderId, syncedAt: record.syncedAt }, receiptOf(record));
             cache.writeFragment({ id: serverKey, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data });
           }
           if (tempKey !== serverKey) {

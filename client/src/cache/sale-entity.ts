@@ -10,12 +10,14 @@ export type SaleEntityData = SaleFieldsFragment & { __typename: "Sale" };
  * `orderId` is "" and `syncedAt` is null (the UI reads `syncState @client` to tell); after, it is
  * the server's id and order number.
  */
-export function saleEntityData(sale: OfflineSale, server?: { id: string; orderId: string; syncedAt: string }): SaleEntityData {
+export function saleEntityData(sale: OfflineSale, server?: { id: string; orderId: string; syncedAt: string }, receipt: string | null = null): SaleEntityData {
   const data = {
     __typename: "Sale",
     id: server?.id ?? sale.clientTempId,
     clientTempId: sale.clientTempId,
     orderId: server?.orderId ?? "",
+    // Printed at the moment of sale (receiptOf the record); the server shows the same label.
+    receiptNumber: receipt,
     createdAt: sale.createdAt,
     syncedAt: (server?.syncedAt ?? null) as string,
     totalAmount: sale.totalAmount,

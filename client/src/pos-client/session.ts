@@ -8,6 +8,7 @@ import type { KeyValueStorage } from "../storage/storage";
 import type { Locks } from "../sync/locks";
 import { SyncEngine, type SyncReport } from "../sync/sync-engine";
 import type { SyncTransport } from "../sync/sync-transport";
+import { tillStateOf } from "../sync/till-state";
 import { installTriggers } from "../sync/triggers";
 import type { Settings } from "./options";
 import { OutboxDisplay } from "./outbox-display";
@@ -138,6 +139,7 @@ function createEngine(deps: SessionDeps, outbox: Outbox, display: OutboxDisplay)
   return new SyncEngine({
     outbox,
     send: deps.transport(deps.apollo),
+    tillState: settings.till ? (sending) => tillStateOf(outbox.all(), settings.till!.id, sending) : undefined,
     onRecordsChanged: (records, synced) => display.recordsChanged(records, synced),
     status: deps.status,
     locks: deps.locks,

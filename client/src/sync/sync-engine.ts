@@ -5,6 +5,7 @@ import { type BackoffOptions, retryDelay } from "./backoff";
 import { BUSY, type Locks } from "./locks";
 import { decideRetry } from "./retry-policy";
 import { type SyncAnswer, type SyncTransport, factsOf } from "./sync-transport";
+import type { TillState } from "./till-state";
 
 export type SyncReport =
   | { kind: "done"; synced: number; failed: number }
@@ -29,6 +30,8 @@ const LEFT_OUT = "The server's answer did not include this sale; it will be sent
 export type SyncEngineDeps = {
   outbox: Outbox;
   send: SyncTransport;
+  /** A paired till's outbox report for a request of these sales; absent for an unpaired client. */
+  tillState?: (sending: ReadonlySet<string>) => TillState;
   /** Applies a batch's outcome to the cache after the outbox has stored it. */
   onRecordsChanged: (records: OutboxRecord[], synced: SyncedRecord[]) => void;
   status: StatusStore;
@@ -166,7 +169,10 @@ export class SyncEngine {
     const showSending = setTimeout(() => this.deps.onRecordsChanged(sending, []), SHOW_SENDING_AFTER_MS);
     (showSending as { unref?: () => void }).unref?.();
     const outcome = await this.deps
-      .send(sending.map((r) => r.sale))
+      .send(
+        sending.map((r) => r.sale),
+        this.deps.tillState?.(new Set(ids)),
+      )
       .catch((error: unknown) => ({ kind: "failed" as const, facts: factsOf(error) }))
       .finally(() => clearTimeout(showSending));
     if (outcome.kind === "answered") return this.settle(ids, outcome.answer);

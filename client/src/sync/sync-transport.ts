@@ -2,18 +2,21 @@ import type { ApolloClient } from "@apollo/client/core";
 import { type OfflineSaleInput, type OfflineSaleItemInput, type SyncOfflineSalesMutation, SyncOfflineSalesDocument } from "../generated/graphql";
 import type { OfflineSale, SaleLine } from "../outbox/outbox-record";
 import type { FailureFacts } from "./retry-policy";
+import type { TillState } from "./till-state";
 
 export type SyncAnswer = SyncOfflineSalesMutation["syncOfflineSales"];
 export type SendOutcome = { kind: "answered"; answer: SyncAnswer } | { kind: "failed"; facts: FailureFacts };
-export type SyncTransport = (sales: OfflineSale[]) => Promise<SendOutcome>;
+/** Sends a batch; `tillState` (a paired till's outbox report) goes with it when given. */
+export type SyncTransport = (sales: OfflineSale[], tillState?: TillState) => Promise<SendOutcome>;
 
 /** Sends one batch through the `syncOfflineSales` mutation, bypassing the cache, never throwing. */
 export function apolloSyncTransport(apollo: ApolloClient<unknown>): SyncTransport {
-  return async (sales) => {
+  return async (sales, tillState) => {
     try {
       const { data } = await apollo.mutate({
         mutation: SyncOfflineSalesDocument,
-        variables: { sales: sales.map(toInput) },
+        // No report is no variable at all: the request is then exactly what an unpaired client sends.
+        variables: { sales: sales.map(toInput), ...(tillState ? { tillState } : {}) },
         fetchPolicy: "no-cache",
       });
       if (!data) return { kind: "failed", facts: { codes: [], message: "The server answered without data" } };
@@ -44,6 +47,8 @@ export function toInput(sale: OfflineSale): OfflineSaleInput {
     // No cashier is no field at all: the server's fingerprint of a sale without one stays as it
     // was before staffId existed, so a record from an older build still answers `existing`.
     staffId: sale.staffId || undefined,
+    // Likewise: a sale without a receipt number (no till) keeps its pre-receipt fingerprint.
+    receiptNumber: sale.receiptNumber ?? undefined,
   };
   return input;
 }

@@ -8,9 +8,10 @@ import { receiptNumberSchema } from "../sync/offline-sale.schema";
 
 /**
  * A till's report of its outbox, sent with a sync: how many sales it still holds unsent and the
- * lowest and highest receipt numbers among them, as the outbox was when the request was sent (this
- * request's own sales included). The server treats every number it received as received, so the
- * report only matters for the numbers it has not got: those inside [lowest, highest] are `pending`.
+ * lowest and highest receipt numbers among them, besides the request's own sales (the client
+ * package leaves those out, so its report after the last batch is exact). The server treats every
+ * number it received as received, so a report that includes them means the same; it only matters
+ * for the numbers the server has not got: those inside [lowest, highest] are `pending`.
  */
 export type TillState = { unsentCount: number; lowestReceipt: number | null; highestReceipt: number | null };
 

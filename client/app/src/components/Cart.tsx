@@ -1,4 +1,4 @@
-import { InvalidSaleError, type PosClient } from "@pos-sync/client";
+import { InvalidSaleError, type PosClient, receiptOf } from "@pos-sync/client";
 import { type Dispatch, useId, useState } from "react";
 import type { Cashier } from "../cashier/staff-store";
 import { type Cart as CartState, type CartAction, type CartLine, cartTotal, lineTotal, toSaleInput } from "../cart";
@@ -17,7 +17,8 @@ export function Cart({ pos, cart, dispatch, cashier }: { pos: PosClient; cart: C
     try {
       const record = await pos.recordSale({ ...toSaleInput(cart), staffId: cashier.id });
       dispatch({ type: "clear" });
-      setMessage({ kind: "ok", text: `Sale ${shortId(record.clientTempId)} recorded (${money(record.sale.totalAmount)}).` });
+      const receipt = receiptOf(record);
+      setMessage({ kind: "ok", text: `${receipt ? `Receipt ${receipt}` : `Sale ${shortId(record.clientTempId)}`} recorded (${money(record.sale.totalAmount)}).` });
     } catch (error) {
       const text = error instanceof InvalidSaleError ? error.message : `The sale was not recorded: ${error instanceof Error ? error.message : String(error)}`;
       setMessage({ kind: "error", text });

@@ -1,18 +1,20 @@
 import { useQuery } from "@apollo/client/react";
-import { type PosClient, SaleInFlightError, type SalesQuery, SalesDocument } from "@pos-sync/client";
+import { type PosClient, SaleInFlightError, SalesDocument } from "@pos-sync/client";
 import { useId, useState } from "react";
 import type { StaffMember } from "../cashier/staff-store";
 import { money, shortId, time } from "../format";
-import { SaleAttributionDocument } from "../generated/graphql";
+import type { TillSession } from "../pairing/till-session";
+import { Receipt } from "./Receipt";
+import { type ListedSale as Sale, useProductNames, useSaleDetails } from "./sale-details";
 
-type Sale = SalesQuery["sales"]["items"][number];
+type RowContext = { pos: PosClient; staff: StaffMember[]; session: TillSession };
 
 /**
  * Latest sales, this till's unsent ones first (from the outbox, through the cache): pending with
  * the local id, synced with the server's order number, failed with the reason and what to do;
  * each with the cashier who made it.
  */
-export function SalesList({ pos, staff }: { pos: PosClient; staff: StaffMember[] }) {
+export function SalesList(context: RowContext) {
   const { data, error } = useQuery(SalesDocument, { variables: { first: 20 }, fetchPolicy: "cache-and-network", nextFetchPolicy: "cache-first" });
   const headingId = useId();
   const sales = data?.sales.items ?? [];
@@ -24,48 +26,42 @@ export function SalesList({ pos, staff }: { pos: PosClient; staff: StaffMember[]
       {data && sales.length === 0 && <p className="muted">No sales yet.</p>}
       <ol className="sale-list" aria-labelledby={headingId}>
         {sales.map((sale) => (
-          <SaleRow key={sale.clientTempId ?? sale.id} sale={sale} pos={pos} staff={staff} />
+          <SaleRow key={sale.clientTempId ?? sale.id} sale={sale} context={context} />
         ))}
       </ol>
     </section>
   );
 }
 
-function SaleRow({ sale, pos, staff }: { sale: Sale; pos: PosClient; staff: StaffMember[] }) {
+function SaleRow({ sale, context }: { sale: Sale; context: RowContext }) {
+  const { pos } = context;
   const units = sale.items.reduce((n, item) => n + item.quantity, 0);
+  const details = useSaleDetails(sale, pos, context.staff);
+  const productName = useProductNames(pos);
+  const [showReceipt, setShowReceipt] = useState(false);
   return (
-    <li className={`sale ${sale.syncState}`} data-state={sale.syncState} data-client-temp-id={sale.clientTempId ?? undefined}>
+    <li className={`sale ${sale.syncState}`} data-state={sale.syncState} data-client-temp-id={sale.clientTempId ?? undefined} data-receipt={details.receipt ?? undefined}>
       <div className="sale-head">
         <span className="sale-total">{money(sale.totalAmount)}</span>
         <span className="muted">
           {units} {units === 1 ? "item" : "items"} · {time(sale.createdAt)}
         </span>
       </div>
-      {sale.syncState === "synced" ? <SyncedCashier saleId={sale.id} /> : <QueuedCashier sale={sale} pos={pos} staff={staff} />}
+      <p className="sale-cashier muted">
+        {details.receipt && <span className="sale-receipt">{details.receipt}</span>}
+        {details.receipt && details.cashier && " · "}
+        {details.cashier && (
+          <>
+            by <span className="cashier-name">{details.cashier}</span>
+          </>
+        )}
+      </p>
       <SaleState sale={sale} pos={pos} />
+      <button className="secondary receipt-button" onClick={() => setShowReceipt(true)} aria-label={`Receipt ${details.receipt ?? shortId(sale.clientTempId ?? sale.id)}`}>
+        Receipt
+      </button>
+      {showReceipt && <Receipt sale={sale} session={context.session} facts={{ ...details, productName }} onClose={() => setShowReceipt(false)} />}
     </li>
-  );
-}
-
-/** An unsent sale's cashier, from its outbox record and the staff list saved on the till. */
-function QueuedCashier({ sale, pos, staff }: { sale: Sale; pos: PosClient; staff: StaffMember[] }) {
-  const staffId = pos.outboxRecords().find((r) => r.clientTempId === sale.clientTempId)?.sale.staffId;
-  const name = staffId ? (staff.find((m) => m.id === staffId)?.name ?? "a cashier no longer listed") : null;
-  return name ? <CashierName name={name} /> : null;
-}
-
-/** A synced sale's cashier as the server recorded it (asked once per sale, then cached). */
-function SyncedCashier({ saleId }: { saleId: string }) {
-  const { data } = useQuery(SaleAttributionDocument, { variables: { id: saleId }, fetchPolicy: "cache-first" });
-  const name = data?.sale?.staff?.name;
-  return name ? <CashierName name={name} /> : null;
-}
-
-function CashierName({ name }: { name: string }) {
-  return (
-    <p className="sale-cashier muted" data-testid="sale-cashier">
-      by <span className="cashier-name">{name}</span>
-    </p>
   );
 }
 

@@ -29,7 +29,7 @@ export type TillProps = {
 
 /** A paired till: opens the POS client with the till's credential, then asks who is selling. */
 export function Till(props: TillProps) {
-  const state = usePosClient(props.storage, props.session.shopId, props.credential);
+  const state = usePosClient(props.storage, props.session, props.credential);
   switch (state.kind) {
     case "opening":
       return <p className="splash" role="status">Opening the till…</p>;
@@ -81,7 +81,7 @@ function TillScreen(props: TillProps & { pos: PosClient; staff: StaffState; cash
         <Cart pos={pos} cart={cart} dispatch={dispatch} cashier={cashier} />
         <div className="side">
           <Notifications />
-          <SalesList pos={pos} staff={props.staff.staff ?? []} />
+          <SalesList pos={pos} staff={props.staff.staff ?? []} session={session} />
         </div>
       </main>
     </div>

@@ -1,10 +1,12 @@
 import { ApolloProvider, useMutation, useQuery } from "@apollo/client/react";
+import { receiptLabel } from "@pos-sync/client";
 import { type FormEvent, useId, useMemo, useState } from "react";
 import { dateTime } from "../format";
 import { CreateTillPairingDocument, type CreateTillPairingMutation, RevokeTillDocument, type TillFieldsFragment, TillsDocument } from "../generated/graphql";
+import { ATTENTION_POLL_MS, AttentionList } from "./AttentionList";
 import { type ManagerSession, managedShops, managerApollo } from "./manager-client";
 
-/** The manager's Tills screen for one shop: add a till (its pairing code), the list, revoke. */
+/** The manager's Tills screen for one shop: add a till (its pairing code), the list with what each still holds and the receipt numbers never received, revoke; and what needs attention. */
 export function TillsScreen({ session, onShop, onLeave }: { session: ManagerSession; onShop: (next: ManagerSession) => void; onLeave: () => void }) {
   const apollo = useMemo(() => managerApollo(session), [session]);
   const shops = managedShops(session.answer);
@@ -37,6 +39,7 @@ export function TillsScreen({ session, onShop, onLeave }: { session: ManagerSess
         <main className="manager-panes">
           <AddTill />
           <TillList />
+          <AttentionList />
         </main>
       </div>
     </ApolloProvider>
@@ -82,7 +85,8 @@ function AddTill() {
 }
 
 function TillList() {
-  const { data, error } = useQuery(TillsDocument);
+  // Polled like the attention list: unsent counts and gaps change as tills sync.
+  const { data, error } = useQuery(TillsDocument, { pollInterval: ATTENTION_POLL_MS });
   const headingId = useId();
   return (
     <section className="card" aria-labelledby={headingId}>
@@ -96,6 +100,7 @@ function TillList() {
               <th scope="col">Till</th>
               <th scope="col">Paired</th>
               <th scope="col">Last seen</th>
+              <th scope="col">Receipts</th>
               <th scope="col">State</th>
             </tr>
           </thead>
@@ -121,6 +126,9 @@ function TillRow({ till }: { till: TillFieldsFragment }) {
       <td>{till.pairedAt ? dateTime(till.pairedAt) : "waiting for its code"}</td>
       <td>{till.lastSeenAt ? dateTime(till.lastSeenAt) : "never"}</td>
       <td>
+        <ReceiptState till={till} />
+      </td>
+      <td>
         {till.revokedAt ? (
           <span className="badge failed">Revoked {dateTime(till.revokedAt)}</span>
         ) : confirming ? (
@@ -140,5 +148,33 @@ function TillRow({ till }: { till: TillFieldsFragment }) {
         {error && <p role="alert" className="alert">{error.message}</p>}
       </td>
     </tr>
+  );
+}
+
+const GAP_WORDS = { MISSING: "missing", PENDING: "still on the till", REJECTED: "rejected" } as const;
+
+/** Up to which receipt the server has everything, what the till still holds, and every gap. */
+function ReceiptState({ till }: { till: TillFieldsFragment }) {
+  const label = (n: number) => receiptLabel(till, n);
+  const range = (from: number, to: number) => (from === to ? label(from) : `${label(from)} to ${label(to)}`);
+  return (
+    <div className="receipt-state">
+      <p>{till.highestReceipt ? `up to ${label(till.highestReceipt)}` : "no receipts yet"}</p>
+      {till.unsentCount !== null && (
+        <p className="muted" data-testid="unsent">
+          {till.unsentCount} unsent{till.stateReportedAt ? ` (reported ${dateTime(till.stateReportedAt)})` : ""}
+        </p>
+      )}
+      {till.receiptGaps.length > 0 && (
+        <ul className="gaps">
+          {till.receiptGaps.map((gap) => (
+            <li key={gap.from} className={`gap ${gap.status.toLowerCase()}`} data-status={gap.status}>
+              {range(gap.from, gap.to)}: {GAP_WORDS[gap.status]}
+            </li>
+          ))}
+        </ul>
+      )}
+      {till.unidentifiedRejections > 0 && <p className="alert">{till.unidentifiedRejections} refused without a usable id</p>}
+    </div>
   );
 }

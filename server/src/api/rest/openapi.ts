@@ -68,8 +68,9 @@ const syncRequest = z
     tillState: tillStateSchema.optional().meta({
       id: "TillState",
       description:
-        "Optional: the till's outbox as it was when it sent this request (this request's sales included): how many sales it " +
-        "still holds unsent and the lowest and highest receipt numbers among them. Kept per paired till (the latest wins) to tell " +
+        "Optional: what the till still holds unsent besides this request's sales (the client package leaves those out, so the " +
+        "report after the last batch is exact; including them is harmless, since a number received is never pending): how many " +
+        "and the lowest and highest receipt numbers among them. Kept per paired till (the latest wins) to tell " +
         "`pending` receipt gaps from `missing` ones; ignored for a user's token. A malformed one is a 400 naming the field, " +
         "with nothing recorded.",
     }),

@@ -12,7 +12,7 @@ export class SyncResolver {
     @Arg("sales", () => [OfflineSaleInput]) sales: OfflineSaleInput[],
     @Arg("tillState", () => TillStateInput, {
       nullable: true,
-      description: "The till's outbox as it was when it sent this request (this batch included); kept per till, ignored for a user's token.",
+      description: "What the till still holds unsent besides this request's sales; kept per till (the latest wins), ignored for a user's token.",
     })
     tillState?: TillStateInput | null,
   ): Promise<SyncOfflineSalesResultType> {

@@ -50,9 +50,9 @@ export class OfflineSaleInput {
   createdAt!: string;
 }
 
-@InputType("TillStateInput", { description: "A till's outbox when it sent the request: what it still holds unsent." })
+@InputType("TillStateInput", { description: "A till's outbox when it sent the request: what it still holds unsent besides this request's sales." })
 export class TillStateInput {
-  @Field(() => Int, { description: "Sales the till still holds unsent (this request's included)." })
+  @Field(() => Int, { description: "Sales the till still holds unsent besides this request's (including them is harmless: a number received is never pending)." })
   unsentCount!: number;
 
   @Field(() => Int, { nullable: true, description: "The lowest receipt number among them; null when none has one." })
