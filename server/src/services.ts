@@ -12,9 +12,15 @@ import { SaleService } from "./sales/sale.service";
 import { ReceiptService } from "./receipts/receipt.service";
 import { AttentionService, type AttentionSettings } from "./attention/attention.service";
 import { type SyncLimits, type SyncObserver, SyncService } from "./sync/sync.service";
+import { OfflineSyncService } from "./sync/offline-sync.service";
+import { RefundService } from "./sales/refund.service";
+import { ShopSettingsService } from "./catalog/shop-settings.service";
 
 export type Services = {
   sync: SyncService;
+  offlineSync: OfflineSyncService;
+  refunds: RefundService;
+  shopSettings: ShopSettingsService;
   products: ProductService;
   customers: CustomerService;
   sales: SaleService;
@@ -44,8 +50,12 @@ export function createServices(
   auth: AuthSettings = authSettingsOf(loadConfig({})),
   attention: AttentionSettings = loadConfig({}).attention,
 ): Services {
+  const sync = new SyncService(dataSource, limits, logger, observeSync);
   return {
-    sync: new SyncService(dataSource, limits, logger, observeSync),
+    sync,
+    offlineSync: new OfflineSyncService(dataSource, limits, logger, sync),
+    refunds: new RefundService(dataSource),
+    shopSettings: new ShopSettingsService(dataSource),
     products: new ProductService(dataSource),
     customers: new CustomerService(dataSource),
     sales: new SaleService(dataSource),

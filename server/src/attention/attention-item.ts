@@ -2,11 +2,11 @@
  * One thing a person must look at. The id is derived from the kind and what it refers to, so the
  * same problem keeps the same id across requests (and a resolution can name it):
  * `rejection:<rejectionId>`, `review:<saleId>`, `gap:<tillId>:<from>-<to>`, `stock:<productId>`,
- * `silent:<tillId>`. `version` is the item's state when it was read; a resolution stores it, and
+ * `silent:<tillId>`, `refund-review:<refundId>`. `version` is the item's state when it was read; a resolution stores it, and
  * the item comes back only when its state moves past it (attention-rules.ts).
  */
-export type AttentionKind = "rejection" | "review" | "missing_receipts" | "negative_stock" | "silent_till";
-export type ReferentKind = "sale_rejection" | "sale" | "till" | "product";
+export type AttentionKind = "rejection" | "review" | "missing_receipts" | "negative_stock" | "silent_till" | "refund_review";
+export type ReferentKind = "sale_rejection" | "sale" | "till" | "product" | "refund";
 
 export type AttentionResolution = { resolvedAt: Date; resolvedBy: string | null; note: string | null };
 
@@ -22,7 +22,7 @@ export type AttentionItem = {
 };
 
 export type ParsedItemId =
-  | { kind: "rejection" | "review" | "negative_stock" | "silent_till"; referent: string }
+  | { kind: "rejection" | "review" | "negative_stock" | "silent_till" | "refund_review"; referent: string }
   | { kind: "missing_receipts"; referent: string; from: number; to: number };
 
 const PREFIX: Record<AttentionKind, string> = {
@@ -31,16 +31,18 @@ const PREFIX: Record<AttentionKind, string> = {
   missing_receipts: "gap",
   negative_stock: "stock",
   silent_till: "silent",
+  refund_review: "refund-review",
 };
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const SIMPLE_ID = new RegExp(`^(rejection|review|stock|silent):(${UUID})$`, "i");
+const SIMPLE_ID = new RegExp(`^(rejection|review|stock|silent|refund-review):(${UUID})$`, "i");
 const GAP_ID = new RegExp(`^gap:(${UUID}):(\\d{1,10})-(\\d{1,10})$`, "i");
 const KIND_OF: Record<string, Exclude<AttentionKind, "missing_receipts">> = {
   rejection: "rejection",
   review: "review",
   stock: "negative_stock",
   silent: "silent_till",
+  "refund-review": "refund_review",
 };
 
 export function itemId(kind: AttentionKind, referent: string): string {

@@ -23,24 +23,33 @@ export type RejectionFacts = {
   errorCode: string;
   errorMessage: string;
   timesSent: number;
+  /** What was refused: a sale or a refund (they share the store and the till's receipt journal). */
+  kind?: "sale" | "refund";
   firstSeenAt: Date;
 };
 
 export function rejectionMessage(r: RejectionFacts): string {
   const times = r.timesSent === 1 ? `sent once, at ${formatWhen(r.firstSeenAt)}` : `sent ${r.timesSent} times since ${formatWhen(r.firstSeenAt)}`;
+  const a = r.kind === "refund" ? "a refund" : "a sale";
   const product = r.errorCode === "PRODUCT_NOT_FOUND" ? /^Product (.+) not found$/.exec(r.errorMessage)?.[1] : undefined;
   const what =
     product !== undefined
-      ? `sent a sale${receiptOf(r.tillCode, r.receiptNumber)} with product '${product}' that does not exist`
+      ? `sent ${a}${receiptOf(r.tillCode, r.receiptNumber)} with product '${product}' that does not exist`
       : r.errorCode === "CLIENT_TEMP_ID_REUSED"
-        ? `sent a sale${receiptOf(r.tillCode, r.receiptNumber)} under the id of another sale it had already sent; it was not recorded`
-        : `sent a sale${receiptOf(r.tillCode, r.receiptNumber)} that was refused: ${r.errorMessage}`;
+        ? `sent ${a}${receiptOf(r.tillCode, r.receiptNumber)} under the id of another ${r.kind ?? "sale"} it had already sent; it was not recorded`
+        : `sent ${a}${receiptOf(r.tillCode, r.receiptNumber)} that was refused: ${r.errorMessage}`;
   return `${sender(r.tillCode)} ${what} (${times}).`;
 }
 
 export function reviewMessage(orderId: string, tillCode: string | null, receiptNumber: number | null, reasons: string[]): string {
   const from = tillCode ? ` from till ${tillCode}` : "";
   return `Sale ${orderId}${receiptOf(tillCode, receiptNumber)}${from} was recorded but needs a look: ${reasons.join("; ")}.`;
+}
+
+export function refundReviewMessage(tillCode: string | null, receiptNumber: number | null, orderId: string | null, reasons: string[]): string {
+  const of = orderId ? ` of sale ${orderId}` : "";
+  const from = tillCode ? ` from till ${tillCode}` : "";
+  return `A refund${of}${receiptOf(tillCode, receiptNumber)}${from} was recorded but needs a look: ${reasons.join("; ")}.`;
 }
 
 export function missingReceiptsMessage(tillCode: string, from: number, to: number, reported: boolean): string {

@@ -5,7 +5,7 @@ import { parseItemId } from "./attention-item";
 /**
  * When a resolved item stays resolved: until something new happens to it.
  * - a rejection: until it is sent again (times_sent grows; the rejection row reopens itself);
- * - a sale flagged for review: for good (the sale does not change);
+ * - a sale or refund flagged for review: for good (it does not change);
  * - missing receipts: while the gap lies inside a range that was resolved for that till (a gap
  *   that shrank as sales arrived stays resolved; one that grew, or a new one, comes back);
  * - negative stock: until the stock is lower than when it was resolved;
@@ -37,6 +37,7 @@ function covers(item: AttentionItem, r: Stored): boolean {
     case "silent_till":
       return r.itemId === item.id && r.version === item.version;
     case "review":
+    case "refund_review":
       return r.itemId === item.id;
     case "rejection":
       return r.itemId === item.id && Number(item.version) <= Number(r.version);

@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { receiptGaps } from "../receipts/receipt-gaps";
 import { type AttentionItem, gapItemId, itemId } from "./attention-item";
-import { missingReceiptsMessage, negativeStockMessage, rejectionMessage, reviewMessage, silentTillMessage } from "./attention-messages";
+import { missingReceiptsMessage, negativeStockMessage, refundReviewMessage, rejectionMessage, reviewMessage, silentTillMessage } from "./attention-messages";
 
 /**
  * Where each kind of item comes from: one set-based query per kind, over the shop only. `referent`
@@ -13,6 +13,7 @@ export type SourceQuery = { shopId: string; referent: string | null; includeReso
 
 type RejectionRow = {
   id: string;
+  kind: "sale" | "refund";
   till_id: string | null;
   till_code: string | null;
   receipt_number: number | null;
@@ -29,7 +30,7 @@ type RejectionRow = {
 
 export async function rejectionItems(db: DataSource, q: SourceQuery): Promise<AttentionItem[]> {
   const rows: RejectionRow[] = await db.query(
-    `SELECT r.id::text AS id, r.till_id::text AS till_id, t.code AS till_code, r.receipt_number, r.error_code, r.error_message,
+    `SELECT r.id::text AS id, r.kind, r.till_id::text AS till_id, t.code AS till_code, r.receipt_number, r.error_code, r.error_message,
             r.times_sent, r.first_seen_at, r.last_seen_at, r.resolved_at, r.resolved_by::text AS resolved_by, r.resolution, r.note
        FROM sale_rejections r LEFT JOIN tills t ON t.shop_id = r.shop_id AND t.id = r.till_id
       WHERE r.shop_id = $1 AND ($2::boolean OR r.resolved_at IS NULL) AND ($3::uuid IS NULL OR r.id = $3::uuid)
@@ -42,6 +43,7 @@ export async function rejectionItems(db: DataSource, q: SourceQuery): Promise<At
     tillId: r.till_id,
     at: new Date(r.last_seen_at),
     message: rejectionMessage({
+      kind: r.kind,
       tillCode: r.till_code,
       receiptNumber: r.receipt_number,
       errorCode: r.error_code,
@@ -77,6 +79,33 @@ export async function reviewItems(db: DataSource, q: SourceQuery): Promise<Atten
     at: new Date(r.synced_at),
     message: reviewMessage(r.order_id, r.till_code, r.receipt_number, r.review_reasons),
     refersTo: { kind: "sale", id: r.id },
+    version: "1",
+    resolution: null,
+  }));
+}
+
+type RefundReviewRow = { id: string; order_id: string | null; till_id: string | null; till_code: string | null; receipt_number: number | null; review_reasons: string[]; synced_at: Date };
+
+/** A refund flagged for review (unlinked, beyond what was sold, tenders off); resolved for good, like a sale's review. */
+export async function refundReviewItems(db: DataSource, q: SourceQuery): Promise<AttentionItem[]> {
+  const rows: RefundReviewRow[] = await db.query(
+    `SELECT f.id::text AS id, s.order_id, f.till_id::text AS till_id, t.code AS till_code, f.receipt_number, f.review_reasons, f.synced_at
+       FROM refunds f
+       LEFT JOIN tills t ON t.shop_id = f.shop_id AND t.id = f.till_id
+       LEFT JOIN sales s ON s.shop_id = f.shop_id AND s.id = f.sale_id
+      WHERE f.shop_id = $1 AND f.needs_review AND ($3::uuid IS NULL OR f.id = $3::uuid)
+        AND ($2::boolean OR NOT EXISTS (
+              SELECT 1 FROM attention_resolutions a WHERE a.shop_id = f.shop_id AND a.item_id = 'refund-review:' || f.id::text))
+      ORDER BY f.synced_at DESC, f.id LIMIT $4`,
+    [q.shopId, q.includeResolved, q.referent, q.limit],
+  );
+  return rows.map((r) => ({
+    id: itemId("refund_review", r.id),
+    kind: "refund_review",
+    tillId: r.till_id,
+    at: new Date(r.synced_at),
+    message: refundReviewMessage(r.till_code, r.receipt_number, r.order_id, r.review_reasons),
+    refersTo: { kind: "refund", id: r.id },
     version: "1",
     resolution: null,
   }));

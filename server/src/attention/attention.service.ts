@@ -12,6 +12,7 @@ import {
   negativeStockItems,
   rejectionItems,
   reviewItems,
+  refundReviewItems,
   silentTillItems,
 } from "./attention-sources";
 
@@ -23,6 +24,7 @@ const SOURCES: Record<AttentionKind, (db: DataSource, q: SourceQuery) => Promise
   missing_receipts: missingReceiptItems,
   negative_stock: negativeStockItems,
   silent_till: silentTillItems,
+  refund_review: refundReviewItems,
 };
 
 const resolveSchema = z.object({ note: text(1000).nullish() });

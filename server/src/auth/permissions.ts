@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   "staff:manage",
   "attention:read",
   "attention:resolve",
+  "settings:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,6 +41,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "staff:manage",
     "attention:read",
     "attention:resolve",
+    "settings:manage",
   ],
   cashier: [...READ_ONLY, "sales:create", "customers:write", "notifications:write"],
   viewer: READ_ONLY,

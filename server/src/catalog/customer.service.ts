@@ -5,6 +5,7 @@ import { type RequestContext, requirePermission } from "../auth/request-context"
 import { CustomerEntity } from "../db/entities/customer.entity";
 import { parseInput, requiredText, text } from "../shared/input";
 import { byIdsInShop } from "../db/shop-lookup";
+import { isUuid } from "../shared/uuid";
 
 export type NewCustomer = { name: string; email?: string | null };
 
@@ -27,6 +28,12 @@ export class CustomerService {
       order: { name: "ASC", id: "ASC" },
       take: Math.min(Math.max(limit, 1), 1000),
     });
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<CustomerEntity | null> {
+    requirePermission(ctx, "customers:read");
+    if (!isUuid(id)) return null;
+    return this.dataSource.getRepository(CustomerEntity).findOneBy({ shopId: ctx.shopId, id: id.toLowerCase() });
   }
 
   byIds(shopId: string, ids: readonly string[]): Promise<Map<string, CustomerEntity>> {

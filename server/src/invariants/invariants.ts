@@ -14,7 +14,10 @@ export type InvariantName =
   | "sale-movements-match-items"
   | "order-number-unique"
   | "total-matches-lines"
-  | "receipt-number-unique-per-till";
+  | "receipt-number-unique-per-till"
+  | "refund-restock-in-ledger"
+  | "refund-within-sold"
+  | "sale-payments-match-total";
 
 export type Invariant = {
   name: InvariantName;
@@ -59,13 +62,13 @@ export const INVARIANTS: readonly Invariant[] = [
   },
   {
     name: "stock-matches-ledger",
-    description: "each product's stock equals the sum of its stock movements (initial, sale, adjustment)",
+    description: "each product's stock equals the sum of its stock movements (initial, sale, adjustment, refund)",
     sql: (scope) => `
       SELECT format('shop %s product %s stock %s, ledger %s', p.shop_id, p.id, p.stock, COALESCE(l.total, 0)) AS detail
         FROM products p
         LEFT JOIN (SELECT shop_id, product_id, sum(quantity_delta) AS total
                      FROM stock_movements m
-                    WHERE ${scope("m")} AND reason IN ('initial', 'sale', 'adjustment')
+                    WHERE ${scope("m")} AND reason IN ('initial', 'sale', 'adjustment', 'refund')
                     GROUP BY shop_id, product_id) l
           ON l.shop_id = p.shop_id AND l.product_id = p.id
        WHERE ${scope("p")} AND p.stock <> COALESCE(l.total, 0)`,
@@ -118,5 +121,49 @@ export const INVARIANTS: readonly Invariant[] = [
        WHERE ${scope("s")} AND till_id IS NOT NULL AND receipt_number IS NOT NULL
        GROUP BY shop_id, till_id, receipt_number
       HAVING count(*) FILTER (WHERE NOT needs_review) > 1`,
+  },
+  {
+    name: "refund-restock-in-ledger",
+    description: "the refund movements of each refund and product equal its restocked lines (none for a refund without restock)",
+    sql: (scope) => `
+      SELECT format('shop %s refund %s product %s restocked %s, ledger %s', COALESCE(l.shop_id, m.shop_id),
+                    COALESCE(l.refund_id, m.refund_id), COALESCE(l.product_id, m.product_id),
+                    COALESCE(l.back, 0), COALESCE(m.moved, 0)) AS detail
+        FROM (SELECT l.shop_id, l.refund_id, l.product_id, sum(l.quantity) AS back
+                FROM refund_lines l JOIN refunds f ON f.shop_id = l.shop_id AND f.id = l.refund_id
+               WHERE ${scope("l")} AND f.restock
+               GROUP BY l.shop_id, l.refund_id, l.product_id) l
+        FULL JOIN (SELECT shop_id, refund_id, product_id, sum(quantity_delta) AS moved
+                     FROM stock_movements m WHERE ${scope("m")} AND reason = 'refund'
+                    GROUP BY shop_id, refund_id, product_id) m
+          ON m.shop_id = l.shop_id AND m.refund_id = l.refund_id AND m.product_id = l.product_id
+       WHERE l.back IS DISTINCT FROM m.moved`,
+  },
+  {
+    name: "refund-within-sold",
+    description: "the quantities refunded per sale and product are within what was sold, unless a refund of them is flagged for review",
+    sql: (scope) => `
+      SELECT format('shop %s sale %s product %s sold %s, refunded %s without a flagged refund', r.shop_id, r.sale_id, r.product_id,
+                    COALESCE(i.sold, 0), r.back) AS detail
+        FROM (SELECT f.shop_id, f.sale_id, l.product_id, sum(l.quantity) AS back, bool_or(f.needs_review) AS flagged
+                FROM refunds f JOIN refund_lines l ON l.shop_id = f.shop_id AND l.refund_id = f.id
+               WHERE ${scope("f")} AND f.sale_id IS NOT NULL
+               GROUP BY f.shop_id, f.sale_id, l.product_id) r
+        LEFT JOIN (SELECT shop_id, sale_id, product_id, sum(quantity) AS sold
+                     FROM sale_items i WHERE ${scope("i")} GROUP BY shop_id, sale_id, product_id) i
+          ON i.shop_id = r.shop_id AND i.sale_id = r.sale_id AND i.product_id = r.product_id
+       WHERE r.back > COALESCE(i.sold, 0) AND NOT r.flagged`,
+  },
+  {
+    name: "sale-payments-match-total",
+    description: "a sale's recorded payments minus its change equal its total, unless it is flagged for review (or it has no payments)",
+    sql: (scope) => `
+      SELECT format('shop %s sale %s (%s) total %s, paid %s, change %s', s.shop_id, s.id, s.order_id, s.total_cents, p.paid,
+                    s.change_cents) AS detail
+        FROM sales s
+        JOIN (SELECT shop_id, sale_id, sum(amount_cents) AS paid FROM payments p
+               WHERE ${scope("p")} AND sale_id IS NOT NULL GROUP BY shop_id, sale_id) p
+          ON p.shop_id = s.shop_id AND p.sale_id = s.id
+       WHERE ${scope("s")} AND NOT s.needs_review AND p.paid - s.change_cents <> s.total_cents`,
   },
 ];

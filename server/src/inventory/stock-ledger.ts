@@ -11,7 +11,7 @@ import type { Tx } from "../db/transaction";
  * lock while that one waits on ours (a deadlock per pair).
  */
 
-export type MovementReason = "initial" | "sale" | "adjustment";
+export type MovementReason = "initial" | "sale" | "adjustment" | "refund";
 export type Movement = { productId: string; delta: number; reason: MovementReason; note?: string | null; saleId?: string | null };
 
 /** Movements and their stock changes together (an adjustment, a delivery); returns the new levels. */
@@ -63,6 +63,21 @@ export async function recordOpeningStock(tx: Tx, shopId: string, productId: stri
 export function saleMovementsCte(linesCte: string): string {
   return `INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, sale_id, created_by)
          SELECT $1, product_id, -quantity, 'sale', sale_id, $2 FROM ${linesCte}`;
+}
+
+/**
+ * The refund writer's counterpart of saleMovementsCte: `restockedLines` yields refund_id,
+ * product_id and quantity of the lines a refund puts back on the shelf (restock: true); each gets
+ * a `refund` movement in the statement that inserts the lines. Stock follows with applyRefundStock.
+ */
+export function refundMovementsCte(restockedLines: string): string {
+  return `INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, refund_id, created_by)
+         SELECT $1, product_id, quantity, 'refund', refund_id, $2 FROM (${restockedLines}) restocked`;
+}
+
+/** A restocked refund puts its quantities back, atomically, like a sale takes them. */
+export async function applyRefundStock(tx: Tx, shopId: string, lines: { productId: string; quantity: number }[]): Promise<void> {
+  await applyStockDeltas(tx, shopId, deltasOf(lines.map((l) => ({ productId: l.productId, delta: l.quantity }))));
 }
 
 /** Server wins: stock is decremented atomically and may go negative. */

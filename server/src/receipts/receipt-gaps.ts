@@ -6,7 +6,8 @@ export type ReceiptGap = { tillId: string; from: number; to: number; status: Gap
 
 /**
  * Every run of receipt numbers between 1 and the highest a till's sales reached the server with
- * that the server has not got, set-based, for several tills at once.
+ * that the server has not got, set-based, for several tills at once. A till's sales and refunds share
+ * one counter (one receipt journal per till), so both count as received.
  *
  * Gaps and islands without generate_series: the holes between consecutive numbers received come
  * from lag() over the index order of (shop, till, receipt_number) (a till with 100,000 sales costs
@@ -22,12 +23,18 @@ const GAPS = `WITH till AS (
             CASE WHEN t.unsent_count > 0 AND t.unsent_lowest IS NOT NULL THEN t.unsent_lowest::bigint ELSE 2147483648 END AS lo,
             CASE WHEN t.unsent_count > 0 AND t.unsent_highest IS NOT NULL THEN t.unsent_highest::bigint ELSE 2147483647 END AS hi
        FROM tills t WHERE t.shop_id = $1 AND t.id = ANY($2::uuid[])
+   ), journal AS (
+     -- One receipt journal per till: its sales and its refunds share the counter.
+     SELECT s.till_id, s.receipt_number, s.synced_at FROM sales s
+      WHERE s.shop_id = $1 AND s.till_id = ANY($2::uuid[]) AND s.receipt_number IS NOT NULL
+     UNION ALL
+     SELECT f.till_id, f.receipt_number, f.synced_at FROM refunds f
+      WHERE f.shop_id = $1 AND f.till_id = ANY($2::uuid[]) AND f.receipt_number IS NOT NULL
    ), holes AS (
      SELECT till_id, prev + 1 AS f, n - 1 AS e, n AS closing
        FROM (SELECT s.till_id, s.receipt_number::bigint AS n,
                     lag(s.receipt_number::bigint, 1, 0::bigint) OVER (PARTITION BY s.till_id ORDER BY s.receipt_number) AS prev
-               FROM sales s JOIN till ON till.id = s.till_id
-              WHERE s.shop_id = $1 AND s.receipt_number IS NOT NULL) r
+               FROM journal s JOIN till ON till.id = s.till_id) r
       WHERE n > prev + 1
    ), points AS (
      SELECT DISTINCT h.till_id, h.f AS hole, r.receipt_number::bigint AS n, true AS rejected
@@ -51,8 +58,7 @@ const GAPS = `WITH till AS (
      SELECT till_id, hole, min(n), max(n), 'rejected' FROM ordered WHERE rejected GROUP BY till_id, hole, island
    )
    SELECT p.till_id::text AS till_id, p.f::int AS f, p.e::int AS e, p.status,
-          (SELECT min(s.synced_at) FROM sales s
-            WHERE s.shop_id = $1 AND s.till_id = p.till_id AND s.receipt_number = h.closing) AS at
+          (SELECT min(j.synced_at) FROM journal j WHERE j.till_id = p.till_id AND j.receipt_number = h.closing) AS at
      FROM pieces p JOIN holes h ON h.till_id = p.till_id AND h.f = p.hole
     ORDER BY p.till_id, p.f`;
 
@@ -68,7 +74,8 @@ export async function receiptGaps(dataSource: DataSource, shopId: string, tillId
 export async function highestReceipts(dataSource: DataSource, shopId: string, tillIds: readonly string[]): Promise<Map<string, number>> {
   const rows: { id: string; top: number | null }[] = await dataSource.query(
     `SELECT t.id::text AS id,
-            (SELECT max(s.receipt_number) FROM sales s WHERE s.shop_id = $1 AND s.till_id = t.id AND s.receipt_number IS NOT NULL) AS top
+            GREATEST((SELECT max(s.receipt_number) FROM sales s WHERE s.shop_id = $1 AND s.till_id = t.id AND s.receipt_number IS NOT NULL),
+                     (SELECT max(f.receipt_number) FROM refunds f WHERE f.shop_id = $1 AND f.till_id = t.id AND f.receipt_number IS NOT NULL)) AS top
        FROM unnest($2::uuid[]) AS t(id)`,
     [shopId, [...tillIds]],
   );

@@ -5,8 +5,10 @@ import { clientTempIdOf, receiptNumberOf } from "../sync/offline-sale.schema";
 import type { RejectionCode } from "../sync/sync.types";
 import { boundedPayload } from "./rejection-payload";
 
-/** A sale of a request that the server refused, with the raw value the till sent. */
+/** A sale (or refund) of a request that the server refused, with the raw value the till sent. */
 export type RefusedSale = { raw: unknown; code: RejectionCode; error: string };
+/** What was refused: refunds share the store (and the till's receipt journal) with sales. */
+export type RejectedKind = "sale" | "refund";
 
 /**
  * Every refused sale is kept once per (shop, clientTempId): its payload as sent (bounded), the
@@ -25,17 +27,18 @@ const UPSERT_REJECTIONS = `WITH input AS (
      SELECT * FROM unnest($3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[])
        AS i(client_temp_id, receipt_number, payload, error_code, error_message)
    ), upserted AS (
-     INSERT INTO sale_rejections AS r (shop_id, client_temp_id, till_id, receipt_number, payload, error_code,
+     INSERT INTO sale_rejections AS r (shop_id, kind, client_temp_id, till_id, receipt_number, payload, error_code,
                                        error_message, resolved_at, resolution)
-     SELECT $1, i.client_temp_id, $2::uuid, i.receipt_number, i.payload::jsonb, i.error_code, i.error_message,
+     SELECT $1, $9::text, i.client_temp_id, $2::uuid, i.receipt_number, i.payload::jsonb, i.error_code, i.error_message,
             CASE WHEN x.synced THEN now() END, CASE WHEN x.synced THEN 'synced' END
        FROM input i
        CROSS JOIN LATERAL (
-         SELECT i.error_code <> 'CLIENT_TEMP_ID_REUSED' AND EXISTS (
-                  SELECT 1 FROM offline_sale_syncs m WHERE m.shop_id = $1 AND m.client_temp_id = i.client_temp_id) AS synced
+         SELECT i.error_code <> 'CLIENT_TEMP_ID_REUSED' AND CASE $9::text
+                  WHEN 'sale' THEN EXISTS (SELECT 1 FROM offline_sale_syncs m WHERE m.shop_id = $1 AND m.client_temp_id = i.client_temp_id)
+                  ELSE EXISTS (SELECT 1 FROM refunds f WHERE f.shop_id = $1 AND f.client_temp_id = i.client_temp_id) END AS synced
        ) x
       ORDER BY i.client_temp_id
-     ON CONFLICT (shop_id, client_temp_id) DO UPDATE
+     ON CONFLICT (shop_id, kind, client_temp_id) DO UPDATE
         SET times_sent = r.times_sent + 1, last_seen_at = now(), payload = EXCLUDED.payload,
             error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
             till_id = COALESCE(EXCLUDED.till_id, r.till_id), receipt_number = EXCLUDED.receipt_number,
@@ -50,7 +53,7 @@ const UPSERT_REJECTIONS = `WITH input AS (
    )
    SELECT count(*)::int AS kept FROM upserted`;
 
-export async function recordRejections(dataSource: DataSource, ctx: RequestContext, refused: RefusedSale[]): Promise<void> {
+export async function recordRejections(dataSource: DataSource, ctx: RequestContext, refused: RefusedSale[], kind: RejectedKind = "sale"): Promise<void> {
   const kept = new Map<string, RefusedSale>();
   let unidentified = 0;
   for (const sale of refused) {
@@ -69,5 +72,6 @@ export async function recordRejections(dataSource: DataSource, ctx: RequestConte
     rows.map(([, s]) => s.code),
     rows.map(([, s]) => s.error),
     unidentified,
+    kind,
   ]);
 }

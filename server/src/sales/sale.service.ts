@@ -7,12 +7,18 @@ import { BadRequestError, ValidationError } from "../shared/errors";
 import { MAX_RECEIPT_NUMBER, parseReceipt } from "../shared/receipt-number";
 import { isStorableInstant } from "../shared/instant";
 import { isUuid } from "../shared/uuid";
+import { byIdsInShop } from "../db/shop-lookup";
 
 export type SalePage = { items: SaleEntity[]; nextCursor: string | null };
 
 /** Keyset cursor over (sold_at, id): stable while new sales keep arriving, unlike an offset. */
 function encodeCursor(sale: SaleEntity): string {
-  return Buffer.from(JSON.stringify([sale.soldAt.toISOString(), sale.id])).toString("base64url");
+  return encodeKeyset(sale.soldAt, sale.id);
+}
+
+/** A keyset cursor over (instant, id), for every newest-first list. */
+export function encodeKeyset(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url");
 }
 
 /**
@@ -25,7 +31,7 @@ const cursorSchema = z.tuple([
   z.string().refine(isUuid),
 ]);
 
-function decodeCursor(cursor: string): [string, string] {
+export function decodeCursor(cursor: string): [string, string] {
   let decoded: unknown = null;
   try {
     decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -56,8 +62,11 @@ function receiptSearchOf(text: string): ReceiptSearch {
 export class SaleService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** `receipt` narrows the list to one receipt number (see ReceiptSearch); the order and cursor are the same. */
-  async list(ctx: RequestContext, first = 50, after?: string | null, receipt?: string | null): Promise<SalePage> {
+  /**
+   * `receipt` narrows the list to one receipt number (see ReceiptSearch), `customerId` to one
+   * customer's sales; the order and cursor are the same.
+   */
+  async list(ctx: RequestContext, first = 50, after?: string | null, receipt?: string | null, customerId?: string): Promise<SalePage> {
     requirePermission(ctx, "sales:read");
     const limit = Math.min(Math.max(first, 1), 200);
     const query = this.dataSource
@@ -76,6 +85,7 @@ export class SaleService {
         query.andWhere("s.till_id IS NOT NULL");
       }
     }
+    if (customerId !== undefined) query.andWhere("s.customer_id = :customerId", { customerId });
     if (after) {
       const [soldAt, id] = decodeCursor(after);
       query.andWhere("(s.sold_at, s.id) < (:soldAt::timestamptz, :id::uuid)", { soldAt, id });
@@ -104,6 +114,10 @@ export class SaleService {
       .orderBy("s.synced_at", "ASC")
       .addOrderBy("s.id", "ASC")
       .getOne();
+  }
+
+  byIds(shopId: string, ids: readonly string[]): Promise<Map<string, SaleEntity>> {
+    return byIdsInShop(this.dataSource, SaleEntity, shopId, ids);
   }
 
   async itemsBySaleIds(shopId: string, saleIds: readonly string[]): Promise<Map<string, SaleItemEntity[]>> {

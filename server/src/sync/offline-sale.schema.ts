@@ -4,6 +4,7 @@ import { EARLIEST_STORABLE, ISO_INSTANT, LATEST_STORABLE } from "../shared/insta
 import { toBasisPoints } from "../shared/money";
 import { MAX_RECEIPT_NUMBER } from "../shared/receipt-number";
 import { isUuid } from "../shared/uuid";
+import { paymentsSchema } from "./tenders";
 
 /**
  * The validation rules of one offline sale, shared by both transports. Each failure names its
@@ -42,6 +43,20 @@ const itemSchema = z.object({
     .nullish(),
 });
 
+/** An instant as the API reads it (createdAt of a sale, a customer, a refund). */
+export const instantSchema = () =>
+  z
+    .string({ error: "must be an ISO-8601 date-time string" })
+    .max(40)
+    .refine((s) => ISO_INSTANT.test(s) && !Number.isNaN(Date.parse(s)), {
+      error: "must be an ISO-8601 instant with a time zone, e.g. 2024-01-15T10:30:00Z",
+      abort: true,
+    })
+    // What PostgreSQL can store; a till with a wrong clock is flagged for review, not refused.
+    .refine((s) => Date.parse(s) >= EARLIEST_STORABLE && Date.parse(s) <= LATEST_STORABLE, {
+      error: "must be between 0001-01-01 and 9999-12-31 (UTC)",
+    });
+
 export const offlineSaleSchema = z.object({
   clientTempId: z.string({ error: "must be a string" }).refine(isUuid, { error: "must be a UUID" }),
   items: z
@@ -52,17 +67,10 @@ export const offlineSaleSchema = z.object({
   customerId: z.string({ error: "must be a string" }).max(100).nullish(),
   staffId: z.string({ error: "must be a string" }).max(100).nullish(),
   receiptNumber: receiptNumberSchema.nullish(),
-  createdAt: z
-    .string({ error: "must be an ISO-8601 date-time string" })
-    .max(40)
-    .refine((s) => ISO_INSTANT.test(s) && !Number.isNaN(Date.parse(s)), {
-      error: "must be an ISO-8601 instant with a time zone, e.g. 2024-01-15T10:30:00Z",
-      abort: true,
-    })
-    // What PostgreSQL can store; a till with a wrong clock is flagged for review, not refused.
-    .refine((s) => Date.parse(s) >= EARLIEST_STORABLE && Date.parse(s) <= LATEST_STORABLE, {
-      error: "must be between 0001-01-01 and 9999-12-31 (UTC)",
-    }),
+  /** A customer the till created offline (its clientTempId), resolved to the server's customer. */
+  customerClientTempId: z.string({ error: "must be a string" }).refine(isUuid, { error: "must be a UUID" }).nullish(),
+  payments: paymentsSchema,
+  createdAt: instantSchema(),
 });
 
 export type OfflineSalePayload = z.infer<typeof offlineSaleSchema>;

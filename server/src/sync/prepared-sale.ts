@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { lineTotalCents, toBasisPoints, toCents } from "../shared/money";
 import type { OfflineSalePayload } from "./offline-sale.schema";
+import { type PreparedPayment, canonicalPayments, preparePayments } from "./tenders";
 
 /** A validated sale in the server's exact units, ready to be judged (sale-rules.ts) and written. */
 export type PreparedItem = {
@@ -18,6 +19,10 @@ export type PreparedSale = {
   staffId: string | null;
   /** The till's receipt counter for the sale, if it sent one. */
   receiptNumber: number | null;
+  /** A customer created offline by the till (its clientTempId, lowercased), if it said. */
+  customerClientTempId: string | null;
+  /** The tenders, if the till sent them (null: none sent, not "no money"). */
+  payments: PreparedPayment[] | null;
   soldAt: string;
   /** createdAt exactly as the till sent it, for messages that quote it. */
   createdAtAsSent: string;
@@ -46,16 +51,25 @@ export function prepareSale(sale: OfflineSalePayload): PreparedSale {
   const soldAt = new Date(Date.parse(sale.createdAt)).toISOString();
   const clientTempId = sale.clientTempId.toLowerCase();
   const receiptNumber = sale.receiptNumber ?? null;
+  const customerClientTempId = sale.customerClientTempId ? sale.customerClientTempId.toLowerCase() : null;
+  const payments = preparePayments(sale.payments);
   return {
     clientTempId,
     customerId,
     staffId,
     receiptNumber,
+    customerClientTempId,
+    payments,
     soldAt,
     createdAtAsSent: sale.createdAt,
     totalCents,
     items,
-    fingerprint: fingerprintOf(clientTempId, customerId, soldAt, totalCents, items, { staffId, receiptNumber }),
+    fingerprint: fingerprintOf(clientTempId, customerId, soldAt, totalCents, items, {
+      staffId,
+      receiptNumber,
+      customerClientTempId,
+      payments: payments && canonicalPayments(payments),
+    }),
   };
 }
 
@@ -63,9 +77,9 @@ export function prepareSale(sale: OfflineSalePayload): PreparedSale {
  * Fields added to a sale after the first version of the fingerprint. Each one is part of the
  * fingerprint only when it is present (not null), so a sale without it keeps exactly the
  * fingerprint it had before the field existed, and a till retrying a sale stored before an upgrade
- * still gets `existing`. Add later fields here (payments, customer temp id).
+ * still gets `existing`. Add later fields here.
  */
-type AddedFields = { staffId: string | null; receiptNumber: number | null };
+type AddedFields = { staffId: string | null; receiptNumber: number | null; customerClientTempId: string | null; payments: unknown[] | null };
 
 /** The canonical payload: the original five fields, then the added ones that are present, by name. */
 function fingerprintOf(

@@ -12,7 +12,7 @@ import { type NewSaleVerdict, type UsedReceipts, duplicateReceiptReason, reviewW
  * It is taken before anything else of the transaction that is locked (products, mappings), always
  * alone, so it adds no lock-order cycle. Batches without receipt numbers never take it.
  */
-export async function lookUpUsedReceipts(tx: Tx, ctx: RequestContext, sales: PreparedSale[]): Promise<UsedReceipts | null> {
+export async function lookUpUsedReceipts(tx: Tx, ctx: RequestContext, sales: { receiptNumber: number | null }[]): Promise<UsedReceipts | null> {
   const numbers = [...new Set(sales.map((s) => s.receiptNumber).filter((n): n is number => n !== null))];
   if (ctx.tillId === null || numbers.length === 0) return null;
   await tx.sql(`SELECT pg_advisory_xact_lock(hashtextextended('receipts/' || $1 || '/' || $2, 0))`, [ctx.shopId, ctx.tillId]);
@@ -20,10 +20,15 @@ export async function lookUpUsedReceipts(tx: Tx, ctx: RequestContext, sales: Pre
     `SELECT t.code, r.receipt_number AS n, r.order_id
        FROM tills t
        LEFT JOIN LATERAL (
-         SELECT DISTINCT ON (s.receipt_number) s.receipt_number, s.order_id
-           FROM sales s
-          WHERE s.shop_id = t.shop_id AND s.till_id = t.id AND s.receipt_number = ANY($3::int[])
-          ORDER BY s.receipt_number, s.synced_at, s.id) r ON true
+         SELECT DISTINCT ON (u.receipt_number) u.receipt_number, u.order_id
+           FROM (SELECT s.receipt_number, 'sale ' || s.order_id AS order_id, s.synced_at, s.id
+                   FROM sales s
+                  WHERE s.shop_id = t.shop_id AND s.till_id = t.id AND s.receipt_number = ANY($3::int[])
+                 UNION ALL
+                 SELECT f.receipt_number, 'refund ' || f.id::text, f.synced_at, f.id
+                   FROM refunds f
+                  WHERE f.shop_id = t.shop_id AND f.till_id = t.id AND f.receipt_number = ANY($3::int[])) u
+          ORDER BY u.receipt_number, u.synced_at, u.id) r ON true
       WHERE t.shop_id = $1 AND t.id = $2`,
     [ctx.shopId, ctx.tillId, numbers],
   );
@@ -59,7 +64,7 @@ export function flagLaterDuplicates<R extends Row & { saleId: string }>(later: R
   const orderOf = new Map<number, string>();
   for (const row of first) {
     const n = row.sale.receiptNumber;
-    if (n !== null && !orderOf.has(n) && orderIds.has(row.saleId)) orderOf.set(n, orderIds.get(row.saleId)!);
+    if (n !== null && !orderOf.has(n) && orderIds.has(row.saleId)) orderOf.set(n, `sale ${orderIds.get(row.saleId)!}`);
   }
   for (const row of later) {
     const reason = duplicateReceiptReason(receipts.tillCode, row.sale.receiptNumber!, orderOf.get(row.sale.receiptNumber!)!);

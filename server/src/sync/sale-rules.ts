@@ -3,6 +3,7 @@ import { formatCents } from "../shared/money";
 import { formatReceipt } from "../shared/receipt-number";
 import type { PreparedSale } from "./prepared-sale";
 import type { RejectionCode } from "./sync.types";
+import { judgeSaleTenders } from "./tenders";
 
 /**
  * The rules a NEW sale is judged by. They run only after the stored-replay lookup, so a retry of a
@@ -19,6 +20,7 @@ import type { RejectionCode } from "./sync.types";
  * that sale's order number), with the till's code to write them; null without a till.
  */
 export type UsedReceipts = { tillCode: string; used: ReadonlyMap<number, string> };
+/** `used` maps a number to what holds it, written for a person: `sale ORD-…` or `refund <id>`. */
 
 /** What the database knows about the batch's references, looked up in one round trip. */
 export type KnownReferences = {
@@ -26,6 +28,10 @@ export type KnownReferences = {
   customers: ReadonlySet<string>;
   staff: ReadonlySet<string>;
   receipts?: UsedReceipts | null;
+  /** Customers created offline, by their clientTempId (this request's included): clientTempId -> id. */
+  customersByTempId?: ReadonlyMap<string, string>;
+  /** The shop's offline card limit in cents; null when there is none. */
+  offlineCardLimitCents?: number | null;
 };
 
 export type NewSaleVerdict =
@@ -34,13 +40,15 @@ export type NewSaleVerdict =
       kind: "accepted";
       customerId: string | null;
       staffId: string | null;
+      /** Cash given back beyond what was owed. */
+      changeCents: number;
       needsReview: boolean;
       reviewReasons: string[];
       warnings: string[];
     };
 
 /** A client's total may differ from the lines by a rounding cent; beyond that a person must look. */
-const TOTAL_TOLERANCE_CENTS = 1;
+export const TOTAL_TOLERANCE_CENTS = 1;
 /** A till's clock may run ahead a little; a day ahead (or a date before 2000) means it is wrong. */
 const CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 const PLAUSIBLE_SINCE = Date.parse("2000-01-01T00:00:00Z");
@@ -71,19 +79,43 @@ function acceptNewSale(sale: PreparedSale, known: KnownReferences, now: number):
   const reviewReasons = reviewReasonsOf(sale, now);
   const usedBy = sale.receiptNumber === null ? undefined : known.receipts?.used.get(sale.receiptNumber);
   if (usedBy !== undefined) reviewReasons.push(duplicateReceiptReason(known.receipts!.tillCode, sale.receiptNumber!, usedBy));
+  const tenders = judgeSaleTenders(sale.payments, sale.totalCents, known.offlineCardLimitCents ?? null);
+  reviewReasons.push(...tenders.reviewReasons);
   const warnings = reviewReasons.map(reviewWarning);
-  let customerId = sale.customerId;
-  if (customerId !== null && !known.customers.has(customerId)) {
-    warnings.push(`Customer ${customerId} not found; the sale was recorded without a customer`);
-    customerId = null;
-  }
+  const customerId = customerOf(sale, known, warnings);
   // The same policy as a customer: the sale happened, so it is kept, without the unknown cashier.
   let staffId = sale.staffId;
   if (staffId !== null && !known.staff.has(staffId)) {
     warnings.push(`Staff member ${staffId} not found; the sale was recorded without a cashier`);
     staffId = null;
   }
-  return { kind: "accepted", customerId, staffId, needsReview: reviewReasons.length > 0, reviewReasons, warnings };
+  const needsReview = reviewReasons.length > 0;
+  return { kind: "accepted", customerId, staffId, changeCents: tenders.changeCents, needsReview, reviewReasons, warnings };
+}
+
+/**
+ * The seed's unknown-customer policy, for both ways of naming one: the sale is kept without the
+ * customer, with a warning. `customerId` (the server's own id) wins over `customerClientTempId`
+ * when both are given; if they name different customers, a warning says the temp id was ignored.
+ */
+function customerOf(sale: PreparedSale, known: KnownReferences, warnings: string[]): string | null {
+  const fromTempId = sale.customerClientTempId === null ? undefined : known.customersByTempId?.get(sale.customerClientTempId);
+  if (sale.customerId !== null) {
+    if (!known.customers.has(sale.customerId)) {
+      warnings.push(`Customer ${sale.customerId} not found; the sale was recorded without a customer`);
+      return null;
+    }
+    if (sale.customerClientTempId !== null && fromTempId !== sale.customerId) {
+      warnings.push(`customerClientTempId ${sale.customerClientTempId} was ignored: customerId ${sale.customerId} was given and wins`);
+    }
+    return sale.customerId;
+  }
+  if (sale.customerClientTempId === null) return null;
+  if (fromTempId === undefined) {
+    warnings.push(`Customer ${sale.customerClientTempId} (created offline) not found; the sale was recorded without a customer`);
+    return null;
+  }
+  return fromTempId;
 }
 
 export function reviewWarning(reason: string): string {
@@ -95,8 +127,8 @@ export function reviewWarning(reason: string): string {
  * restored from a backup counts again from an old number): both sales happened, so both are kept,
  * and the later one is flagged naming the other.
  */
-export function duplicateReceiptReason(tillCode: string, receiptNumber: number, otherOrderId: string): string {
-  return `receipt number ${formatReceipt(tillCode, receiptNumber)} was already used by sale ${otherOrderId}; the till may have been restored from a backup`;
+export function duplicateReceiptReason(tillCode: string, receiptNumber: number, usedBy: string): string {
+  return `receipt number ${formatReceipt(tillCode, receiptNumber)} was already used by ${usedBy}; the till may have been restored from a backup`;
 }
 
 /** The sale happened, so it is recorded; these make a person look at it. */
@@ -106,9 +138,14 @@ function reviewReasonsOf(sale: PreparedSale, now: number): string[] {
   if (Math.abs(sale.totalCents - linesCents) > TOTAL_TOLERANCE_CENTS) {
     reasons.push(`totalAmount ${formatCents(sale.totalCents)} differs from the sum of the lines ${formatCents(linesCents)}`);
   }
-  const soldAtMs = Date.parse(sale.soldAt);
-  if (soldAtMs > now + CLOCK_SKEW_MS || soldAtMs < PLAUSIBLE_SINCE) {
+  if (isImplausibleClock(sale.soldAt, now)) {
     reasons.push(`createdAt ${sale.createdAtAsSent} is implausible; the till's clock may be wrong`);
   }
   return reasons;
+}
+
+/** A till's clock may run ahead a little; a day ahead (or a date before 2000) means it is wrong. */
+export function isImplausibleClock(instant: string, now: number): boolean {
+  const ms = Date.parse(instant);
+  return ms > now + CLOCK_SKEW_MS || ms < PLAUSIBLE_SINCE;
 }

@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../auth/request-context";
 import type { Tx } from "../db/transaction";
 import { applySaleStock, saleMovementsCte } from "../inventory/stock-ledger";
-import { isUuid } from "../shared/uuid";
 import { newOrderNumber } from "./order-number";
+import { lockRefundLinks } from "./refund-links";
+import { type MappingRow, lookUpBatch, toStoredMapping } from "./sale-lookup";
 import { flagLaterDuplicates, lookUpUsedReceipts, splitInBatchDuplicates } from "./receipt-duplicates";
 import type { PreparedSale } from "./prepared-sale";
-import { type StoredMapping, answerReplay, storedOriginal } from "./replay";
-import { type KnownReferences, type NewSaleVerdict, judgeNewSale } from "./sale-rules";
+import { answerReplay, storedOriginal } from "./replay";
+import { type NewSaleVerdict, judgeNewSale } from "./sale-rules";
 import type { SaleOutcome } from "./sync.types";
 
 /**
@@ -20,10 +21,12 @@ import type { SaleOutcome } from "./sync.types";
  * replay too. Locks are always taken in a fixed order (mappings by clientTempId, products by id)
  * so that overlapping batches from many tills or servers cannot deadlock each other.
  *
- * `sales` must not repeat a clientTempId (the service resolves in-batch duplicates).
+ * `sales` must not repeat a clientTempId (the service resolves in-batch duplicates). The caller
+ * that also writes refunds in the same transaction has taken the refund-link lock exclusively.
  */
-export async function writeSales(tx: Tx, ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
+export async function writeSales(tx: Tx, ctx: RequestContext, sales: PreparedSale[], linkLockHeld = false): Promise<SaleOutcome[]> {
   const outcomes = new Array<SaleOutcome>(sales.length);
+  if (!linkLockHeld) await lockRefundLinks(tx, ctx.shopId, "shared");
   const receipts = await lookUpUsedReceipts(tx, ctx, sales);
   const { known, stored } = await lookUpBatch(tx, ctx.shopId, sales);
   known.receipts = receipts;
@@ -66,46 +69,6 @@ export async function writeSales(tx: Tx, ctx: RequestContext, sales: PreparedSal
   return outcomes;
 }
 
-type MappingRow = { client_temp_id: string; sale_id: string; fingerprint: string; order_id: string };
-const toStoredMapping = (r: MappingRow): StoredMapping => ({
-  clientTempId: r.client_temp_id,
-  saleId: r.sale_id,
-  fingerprint: r.fingerprint,
-  orderId: r.order_id,
-});
-
-/** In one round trip: which products, customers and staff exist in this shop, and which ids were synced before. */
-async function lookUpBatch(
-  tx: Tx,
-  shopId: string,
-  sales: PreparedSale[],
-): Promise<{ known: KnownReferences; stored: Map<string, StoredMapping> }> {
-  const productIds = [...new Set(sales.flatMap((s) => s.items.map((i) => i.productId)))].filter(isUuid);
-  const customerIds = [...new Set(sales.map((s) => s.customerId))].filter(isUuid);
-  const staffIds = [...new Set(sales.map((s) => s.staffId))].filter(isUuid);
-  const rows = await tx.sql<{ kind: "p" | "c" | "s" | "m"; id: string } & Partial<MappingRow>>(
-    `SELECT 'p' AS kind, id::text AS id, NULL AS sale_id, NULL AS fingerprint, NULL AS order_id
-       FROM products WHERE shop_id = $1 AND id = ANY($2::uuid[])
-     UNION ALL
-     SELECT 'c', id::text, NULL, NULL, NULL FROM customers WHERE shop_id = $1 AND id = ANY($3::uuid[])
-     UNION ALL
-     SELECT 's', user_id::text, NULL, NULL, NULL FROM shop_memberships WHERE shop_id = $1 AND user_id = ANY($5::uuid[])
-     UNION ALL
-     SELECT 'm', m.client_temp_id::text, m.sale_id::text, m.fingerprint, s.order_id
-       FROM offline_sale_syncs m JOIN sales s ON s.shop_id = m.shop_id AND s.id = m.sale_id
-      WHERE m.shop_id = $1 AND m.client_temp_id = ANY($4::uuid[])`,
-    [shopId, productIds, customerIds, sales.map((s) => s.clientTempId), staffIds],
-  );
-  const sets = { p: new Set<string>(), c: new Set<string>(), s: new Set<string>() };
-  const known: KnownReferences = { products: sets.p, customers: sets.c, staff: sets.s };
-  const stored = new Map<string, StoredMapping>();
-  for (const row of rows) {
-    if (row.kind === "m") stored.set(row.id, toStoredMapping({ ...(row as MappingRow), client_temp_id: row.id }));
-    else sets[row.kind].add(row.id);
-  }
-  return { known, stored };
-}
-
 /** The race is decided here: whoever inserts the mapping first owns the sale; the others see a conflict. */
 async function claimClientTempIds(tx: Tx, ctx: RequestContext, claims: NewSaleRow[]): Promise<Set<string>> {
   const rows = await tx.sql<{ client_temp_id: string }>(
@@ -142,23 +105,34 @@ async function answerRacedReplays(tx: Tx, ctx: RequestContext, raced: NewSaleRow
 type NewSaleRow = { index: number; sale: PreparedSale; saleId: string; verdict: Extract<NewSaleVerdict, { kind: "accepted" }> };
 
 /**
- * $1 shop, $2 user (created_by), $3..$10, $19 and $20 the sales' columns, $11..$17 the lines', $18 the till.
- * A kept rejection of a clientTempId that is now recorded is resolved in the same statement.
+ * $1 shop, $2 user (created_by), $3..$10, $19, $20 and $27 the sales' columns, $11..$17 the lines', $18 the
+ * till, $21..$26 the payments'. A kept rejection of a clientTempId that is now recorded is resolved,
+ * and the refunds recorded before their sale arrived are linked to it, in the same statement.
  */
 const INSERT_SALES_WITH_LINES = `WITH new_sales AS (
      INSERT INTO sales (shop_id, id, order_id, client_temp_id, customer_id, total_cents, needs_review,
-                        review_reasons, sold_at, created_by, till_id, staff_id, receipt_number)
+                        review_reasons, sold_at, created_by, till_id, staff_id, receipt_number, change_cents)
      SELECT $1, t.id, t.order_id, t.client_temp_id, t.customer_id, t.total_cents, t.needs_review,
-            t.review_reasons::jsonb, t.sold_at, $2, $18::uuid, t.staff_id, t.receipt_number
+            t.review_reasons::jsonb, t.sold_at, $2, $18::uuid, t.staff_id, t.receipt_number, t.change_cents
        FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::bigint[], $8::boolean[], $9::text[],
-                   $10::timestamptz[], $19::uuid[], $20::int[])
+                   $10::timestamptz[], $19::uuid[], $20::int[], $27::bigint[])
          AS t(id, order_id, client_temp_id, customer_id, total_cents, needs_review, review_reasons, sold_at, staff_id,
-              receipt_number)
+              receipt_number, change_cents)
      ON CONFLICT (shop_id, order_id) DO NOTHING
      RETURNING id, client_temp_id
    ), resolved AS (
      UPDATE sale_rejections r SET resolved_at = now(), resolution = 'synced'
-      WHERE r.shop_id = $1 AND r.resolved_at IS NULL AND r.client_temp_id IN (SELECT client_temp_id FROM new_sales)
+      WHERE r.shop_id = $1 AND r.kind = 'sale' AND r.resolved_at IS NULL AND r.client_temp_id IN (SELECT client_temp_id FROM new_sales)
+   ), linked AS (
+     UPDATE refunds f SET sale_id = n.id
+       FROM new_sales n
+      WHERE f.shop_id = $1 AND f.sale_id IS NULL AND f.sale_client_temp_id = n.client_temp_id
+   ), new_payments AS (
+     INSERT INTO payments (shop_id, sale_id, position, method, amount_cents, reference, offline)
+     SELECT $1, p.sale_id, p.position, p.method, p.amount_cents, p.reference, p.offline
+       FROM unnest($21::uuid[], $22::int[], $23::text[], $24::bigint[], $25::text[], $26::boolean[])
+         AS p(sale_id, position, method, amount_cents, reference, offline)
+      WHERE p.sale_id IN (SELECT id FROM new_sales)
    ), new_lines AS (
      INSERT INTO sale_items (shop_id, sale_id, product_id, position, quantity, unit_price_cents,
                              discount_percent, line_total_cents)
@@ -185,6 +159,7 @@ async function insertSalesWithLines(tx: Tx, ctx: RequestContext, rows: NewSaleRo
     if (attempt === 10) throw new Error("could not allocate unique order numbers");
     const drawn = remaining.map(() => newOrderNumber());
     const lines = remaining.flatMap((r) => r.sale.items.map((item, position) => ({ saleId: r.saleId, item, position })));
+    const payments = remaining.flatMap((r) => (r.sale.payments ?? []).map((p, position) => ({ saleId: r.saleId, p, position })));
     const inserted = await tx.sql<{ id: string }>(
       INSERT_SALES_WITH_LINES,
       [
@@ -208,6 +183,13 @@ async function insertSalesWithLines(tx: Tx, ctx: RequestContext, rows: NewSaleRo
         ctx.tillId,
         remaining.map((r) => r.verdict.staffId),
         remaining.map((r) => r.sale.receiptNumber),
+        payments.map((x) => x.saleId),
+        payments.map((x) => x.position),
+        payments.map((x) => x.p.method),
+        payments.map((x) => x.p.amountCents),
+        payments.map((x) => x.p.reference),
+        payments.map((x) => x.p.offline),
+        remaining.map((r) => r.verdict.changeCents),
       ],
     );
     const done = new Set(inserted.map((r) => r.id));

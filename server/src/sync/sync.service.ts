@@ -3,14 +3,14 @@ import type { Logger } from "pino";
 import { type RequestContext, requirePermission } from "../auth/request-context";
 import { inTransaction, isConnectionError, sqlStateOf } from "../db/transaction";
 import { BadRequestError, PayloadTooLargeError, ServiceUnavailableError } from "../shared/errors";
-import { clientTempIdOf, parseOfflineSale } from "./offline-sale.schema";
-import { type PreparedSale, prepareSale } from "./prepared-sale";
-import { answerReplay } from "./replay";
+import { clientTempIdOf } from "./offline-sale.schema";
+import type { PreparedSale } from "./prepared-sale";
+import { prepareSaleBatch } from "./sale-batch";
 import { writeSales } from "./sale-writer";
 import { WriteCoalescer } from "./write-coalescer";
-import { recordRejections } from "../receipts/rejection-store";
+import { type RejectedKind, recordRejections } from "../receipts/rejection-store";
 import { type TillState, parseTillState, recordTillState } from "../receipts/till-state";
-import type { SaleOutcome, SyncCounts, SyncResult } from "./sync.types";
+import type { RejectionCode, SaleOutcome, SyncCounts, SyncResult } from "./sync.types";
 
 export type SyncLimits = { maxSalesPerRequest: number };
 
@@ -22,6 +22,18 @@ export type SyncLimits = { maxSalesPerRequest: number };
 export function checkSalesPerRequest(count: number, limits: SyncLimits): void {
   if (count > limits.maxSalesPerRequest) {
     throw new PayloadTooLargeError(`sales: at most ${limits.maxSalesPerRequest} sales per request, got ${count}; split the batch`);
+  }
+}
+
+/**
+ * The same bound for an offline day's request: its customers, sales and refunds together (each is
+ * a record written in the request's one transaction), so the limit keeps meaning "so much work".
+ */
+export function checkRecordsPerRequest(count: number, limits: SyncLimits): void {
+  if (count > limits.maxSalesPerRequest) {
+    throw new PayloadTooLargeError(
+      `at most ${limits.maxSalesPerRequest} customers, sales and refunds per request (MAX_SALES_PER_REQUEST), got ${count}; split the batch`,
+    );
   }
 }
 
@@ -63,40 +75,19 @@ export class SyncService {
     checkSalesPerRequest(rawSales.length, this.limits);
     const tillState = parseTillState(rawTillState);
 
-    const outcomes = new Array<SaleOutcome>(rawSales.length);
-    const firstByTempId = new Map<string, number>();
-    const duplicates: number[] = [];
-    const prepared: PreparedSale[] = [];
-    const preparedIndex: number[] = [];
-    rawSales.forEach((raw, index) => {
-      const parsed = parseOfflineSale(raw);
-      if (!parsed.ok) {
-        outcomes[index] = { kind: "error", clientTempId: clientTempIdOf(raw), error: parsed.error, retryable: false, code: "INVALID_SALE" };
-        return;
-      }
-      const sale = prepareSale(parsed.sale);
-      prepared[index] = sale;
-      if (firstByTempId.has(sale.clientTempId)) {
-        duplicates.push(index);
-      } else {
-        firstByTempId.set(sale.clientTempId, index);
-        preparedIndex.push(index);
-      }
-    });
-
-    const written = await this.coalescer.submit(ctx, preparedIndex.map((i) => prepared[i]));
-    preparedIndex.forEach((index, k) => (outcomes[index] = written[k]));
-    for (const index of duplicates) {
-      const sale = prepared[index];
-      const firstIndex = firstByTempId.get(sale.clientTempId)!;
-      outcomes[index] = answerReplay(sale, { fingerprint: prepared[firstIndex].fingerprint, outcome: outcomes[firstIndex] });
-    }
+    const batch = prepareSaleBatch(rawSales);
+    const outcomes = batch.complete(await this.coalescer.submit(ctx, batch.unique));
     await this.keepRecords(ctx, rawSales, outcomes, tillState);
+    return this.answer(ctx, rawSales, outcomes, started);
+  }
+
+  /** The sales' answer in request order, observed and logged once per request. */
+  answer(ctx: RequestContext, rawSales: unknown[], outcomes: SaleOutcome[], started: bigint, extra: Record<string, number> = {}): SyncResult & { counts: SyncCounts } {
     // Ids are compared lowercased, but each answer carries the id exactly as its till sent it.
     const result = summarise(outcomes.map((outcome, i) => ({ ...outcome, clientTempId: clientTempIdOf(rawSales[i]) })));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.observe(result.counts, seconds);
-    this.logger.info({ shopId: ctx.shopId, ...result.counts, ms: Math.round(seconds * 1000) }, "sync batch");
+    this.logger.info({ shopId: ctx.shopId, ...result.counts, ...extra, ms: Math.round(seconds * 1000) }, "sync batch");
     return result;
   }
 
@@ -105,10 +96,16 @@ export class SyncService {
    * failure is not a refusal: its sale is resent) and the till's outbox report. Each is one
    * statement of its own; a failure is logged and never changes the answer.
    */
-  private async keepRecords(ctx: RequestContext, rawSales: unknown[], outcomes: SaleOutcome[], tillState: TillState | null): Promise<void> {
-    const refused = outcomes.flatMap((o, i) => (o.kind === "error" && !o.retryable ? [{ raw: rawSales[i], code: o.code, error: o.error }] : []));
-    await recordRejections(this.dataSource, ctx, refused).catch((err: unknown) =>
-      this.logger.error({ err, shopId: ctx.shopId, rejections: refused.length }, "refused sales could not be kept"),
+  async keepRecords(
+    ctx: RequestContext,
+    rawSales: unknown[],
+    outcomes: { kind: string; retryable?: boolean; code?: RejectionCode; error?: string }[],
+    tillState: TillState | null,
+    kind: RejectedKind = "sale",
+  ): Promise<void> {
+    const refused = outcomes.flatMap((o, i) => (o.kind === "error" && !o.retryable ? [{ raw: rawSales[i], code: o.code!, error: o.error! }] : []));
+    await recordRejections(this.dataSource, ctx, refused, kind).catch((err: unknown) =>
+      this.logger.error({ err, shopId: ctx.shopId, rejections: refused.length, kind }, "refused records could not be kept"),
     );
     if (tillState) {
       await recordTillState(this.dataSource, ctx, tillState).catch((err: unknown) =>
@@ -117,7 +114,8 @@ export class SyncService {
     }
   }
 
-  private async write(ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
+  /** A batch of sales in its own transaction(s), bisected on an unexpected failure; also the offline day's fallback. */
+  async write(ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
     if (sales.length === 0) return [];
     try {
       return await inTransaction(this.dataSource, (tx) => writeSales(tx, ctx, sales));
@@ -165,7 +163,7 @@ export class SyncService {
   }
 }
 
-function summarise(outcomes: SaleOutcome[]): SyncResult & { counts: SyncCounts } {
+export function summarise(outcomes: SaleOutcome[]): SyncResult & { counts: SyncCounts } {
   const result: SyncResult & { counts: SyncCounts } = {
     synced: [],
     errors: [],

@@ -7,6 +7,8 @@ export type SyncStatus = "created" | "existing";
  */
 export type RejectionCode =
   | "INVALID_SALE"
+  | "INVALID_REFUND"
+  | "INVALID_CUSTOMER"
   | "INVALID_DATE"
   | "PRODUCT_NOT_FOUND"
   | "CLIENT_TEMP_ID_REUSED"

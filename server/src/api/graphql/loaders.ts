@@ -7,6 +7,8 @@ import type { SaleItemEntity } from "../../db/entities/sale-item.entity";
 import type { Services } from "../../services";
 import type { RequestContext } from "../../auth/request-context";
 import type { ReceiptGap } from "../../receipts/receipt-gaps";
+import type { SaleEntity } from "../../db/entities/sale.entity";
+import type { PaymentRow, RefundLineRow, RefundRow } from "../../sales/refund.service";
 
 /** Per request and per shop, so a list of 200 sales costs three queries, not 600, and never mixes shops. */
 export type Loaders = {
@@ -17,6 +19,11 @@ export type Loaders = {
   staff: DataLoader<string, Omit<StaffMember, "pinHash"> | null>;
   receiptGaps: DataLoader<string, ReceiptGap[]>;
   highestReceipt: DataLoader<string, number | null>;
+  sale: DataLoader<string, SaleEntity | null>;
+  refundsBySale: DataLoader<string, RefundRow[]>;
+  refundLines: DataLoader<string, RefundLineRow[]>;
+  salePayments: DataLoader<string, PaymentRow[]>;
+  refundPayments: DataLoader<string, PaymentRow[]>;
 };
 
 export function createLoaders(auth: RequestContext, services: Services): Loaders {
@@ -50,5 +57,24 @@ export function createLoaders(auth: RequestContext, services: Services): Loaders
       const found = await services.receipts.highestByTill(auth, tillIds);
       return tillIds.map((id) => found.get(id) ?? null);
     }),
+    ...refundLoaders(shopId, services),
+  };
+}
+
+function refundLoaders(shopId: string, services: Services): Pick<Loaders, "sale" | "refundsBySale" | "refundLines" | "salePayments" | "refundPayments"> {
+  const listed = <V>(load: (ids: readonly string[]) => Promise<Map<string, V[]>>) =>
+    new DataLoader<string, V[]>(async (ids) => {
+      const found = await load(ids);
+      return ids.map((id) => found.get(id) ?? []);
+    });
+  return {
+    sale: new DataLoader(async (ids) => {
+      const found = await services.sales.byIds(shopId, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    refundsBySale: listed((ids) => services.refunds.bySaleIds(shopId, ids)),
+    refundLines: listed((ids) => services.refunds.linesByRefundIds(shopId, ids)),
+    salePayments: listed((ids) => services.refunds.paymentsOf(shopId, "sale", ids)),
+    refundPayments: listed((ids) => services.refunds.paymentsOf(shopId, "refund", ids)),
   };
 }

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   Kind,
   type OperationDefinitionNode,
@@ -8,7 +9,7 @@ import {
   type ValueNode,
 } from "graphql";
 import { DomainError } from "../../shared/errors";
-import { checkSalesPerRequest } from "../../sync/sync.service";
+import { checkRecordsPerRequest, checkSalesPerRequest } from "../../sync/sync.service";
 import { toGraphQLError } from "../http/error-mapping";
 
 /**
@@ -24,7 +25,8 @@ export function salesPerRequestLimit(maxSalesPerRequest: number): ApolloServerPl
         async didResolveOperation({ operation, document, request }) {
           if (operation?.operation !== "mutation") return;
           try {
-            checkSalesPerRequest(salesIn(operation, document, request.variables ?? {}), { maxSalesPerRequest });
+            const { count, offlineDay } = recordsIn(operation, document, request.variables ?? {});
+            (offlineDay ? checkRecordsPerRequest : checkSalesPerRequest)(count, { maxSalesPerRequest });
           } catch (error) {
             throw error instanceof DomainError ? toGraphQLError(error) : error;
           }
@@ -38,9 +40,13 @@ export function salesPerRequestLimit(maxSalesPerRequest: number): ApolloServerPl
  * The sales every syncOfflineSales field of the operation will receive: a variable's list (or its
  * default), an inline list, or one object (GraphQL coerces it to a list of one). Fields with the
  * same response key are merged by GraphQL and run once, so they count once; each fragment is
- * walked once.
+ * walked once. A syncOffline field counts its customers, sales and refunds (`offlineDay`).
  */
-export function salesIn(operation: OperationDefinitionNode, document: DocumentNode, variables: Record<string, unknown>): number {
+export function recordsIn(
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+): { count: number; offlineDay: boolean } {
   const fragments = new Map(
     document.definitions
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
@@ -59,13 +65,20 @@ export function salesIn(operation: OperationDefinitionNode, document: DocumentNo
   };
 
   const byResponseKey = new Map<string, number>();
+  let offlineDay = false;
+  const argCount = (field: FieldNode, name: string) => {
+    const arg = field.arguments?.find((a) => a.name.value === name);
+    return arg ? countOf(arg.value) : 0;
+  };
   const walked = new Set<string>();
   const walk = (set: SelectionSetNode): void => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value !== "syncOfflineSales") continue;
-        const sales = selection.arguments?.find((a) => a.name.value === "sales");
-        byResponseKey.set(selection.alias?.value ?? selection.name.value, sales ? countOf(sales.value) : 0);
+        const key = selection.alias?.value ?? selection.name.value;
+        if (selection.name.value === "syncOfflineSales") byResponseKey.set(key, argCount(selection, "sales"));
+        if (selection.name.value !== "syncOffline") continue;
+        offlineDay = true;
+        byResponseKey.set(key, argCount(selection, "customers") + argCount(selection, "sales") + argCount(selection, "refunds"));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet);
       } else {
@@ -77,5 +90,5 @@ export function salesIn(operation: OperationDefinitionNode, document: DocumentNo
     }
   };
   walk(operation.selectionSet);
-  return [...byResponseKey.values()].reduce((sum, n) => sum + n, 0);
+  return { count: [...byResponseKey.values()].reduce((sum, n) => sum + n, 0), offlineDay };
 }

@@ -10,6 +10,8 @@ import { AccountResolver } from "./resolvers/account.resolver";
 import { StaffResolver } from "./resolvers/staff.resolver";
 import { TillResolver } from "./resolvers/till.resolver";
 import { AttentionResolver } from "./resolvers/attention.resolver";
+import { RefundLineResolver, RefundResolver, SaleMoneyResolver } from "./resolvers/refund.resolver";
+import { ShopSettingsResolver } from "./resolvers/shop-settings.resolver";
 
 export const RESOLVERS = [
   SyncResolver,
@@ -22,6 +24,10 @@ export const RESOLVERS = [
   TillResolver,
   StaffResolver,
   AttentionResolver,
+  RefundResolver,
+  RefundLineResolver,
+  SaleMoneyResolver,
+  ShopSettingsResolver,
 ] as const;
 
 /** Input values are validated by the services (per sale for sync), so type-graphql's validation stays off. */

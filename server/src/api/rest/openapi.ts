@@ -3,6 +3,9 @@ import { z } from "zod";
 import { loadConfig } from "../../config/config";
 import { offlineSaleSchema } from "../../sync/offline-sale.schema";
 import { tillStateSchema } from "../../receipts/till-state";
+import { offlineCustomerSchema } from "../../sync/offline-customer";
+import { offlineRefundSchema } from "../../sync/offline-refund";
+import { MAX_PAYMENTS, paymentSchema } from "../../sync/tenders";
 import { type ErrorCode, errorBodySchema, syncResponseSchema } from "./response.schemas";
 
 /**
@@ -22,6 +25,8 @@ const DEFAULTS = loadConfig({});
 const shopHeaders = z.object({
   "x-shop-id": z.uuid().meta({ description: "The shop the request acts for; the token's user must be a member of it." }),
 });
+
+const payment = paymentSchema.meta({ id: "Payment", description: "One tender: `method` CASH, CARD, VOUCHER or OTHER; `offline`: recorded without a connection." });
 
 /** Field documentation over the domain's own schema: the same rules, with a description each. */
 const { shape } = offlineSaleSchema;
@@ -55,8 +60,34 @@ const offlineSale = offlineSaleSchema
         "An implausible one (a wrong till clock) is recorded and flagged (a warning).",
       examples: ["2024-01-15T10:30:00Z"],
     }),
+    customerClientTempId: shape.customerClientTempId.meta({
+      format: "uuid",
+      description:
+        "A customer the till created offline (its clientTempId in `customers`), synced in the same request or earlier. " +
+        "`customerId` wins when both are given; an unresolvable one is dropped with a warning.",
+    }),
+    payments: z.array(payment).max(MAX_PAYMENTS).nullish().meta({
+      description:
+        "Optional tenders. Cash beyond the total is change (`changeAmount`); tenders that do not cover the total, non-cash beyond it, " +
+        "or an offline card payment above the shop's `offlineCardLimit` are recorded and flagged (a warning).",
+    }),
   })
   .meta({ id: "OfflineSale", description: "One sale made at the till, possibly while offline." });
+
+const offlineCustomer = offlineCustomerSchema.meta({
+  id: "OfflineCustomer",
+  description: "A customer signed up at the till, possibly offline; idempotent per (shop, clientTempId) like a sale.",
+});
+
+const offlineRefund = offlineRefundSchema
+  .extend({ payments: z.array(payment).max(MAX_PAYMENTS).nullish() })
+  .meta({
+    id: "OfflineRefund",
+    description:
+      "A refund made at the till, idempotent per (shop, clientTempId). `sale`: exactly one of the sale's `clientTempId` or `serverId`. " +
+      "Never refused for being inconvenient: a sale not on the server yet, refused, or refunded beyond what was sold is recorded and " +
+      "flagged (a warning), and linked when the sale arrives; an unknown product is refused. `restock: true` puts the quantities back in stock.",
+  });
 
 const syncRequest = z
   .object({
@@ -73,6 +104,19 @@ const syncRequest = z
         "and the lowest and highest receipt numbers among them. Kept per paired till (the latest wins) to tell " +
         "`pending` receipt gaps from `missing` ones; ignored for a user's token. A malformed one is a 400 naming the field, " +
         "with nothing recorded.",
+    }),
+  })
+  .extend({
+    customers: z.array(offlineCustomer).optional().meta({
+      description: "Optional: customers created at the till. With `customers` or `refunds` the answer adds `syncedCustomers`, `customerErrors`, `syncedRefunds` and `refundErrors`.",
+    }),
+    refunds: z.array(offlineRefund).optional().meta({
+      description: "Optional: refunds, written after the request's customers and sales. Customers, sales and refunds together count against MAX_SALES_PER_REQUEST.",
+    }),
+    sales: z.array(offlineSale).optional().meta({
+      description:
+        `At most MAX_SALES_PER_REQUEST sales (${DEFAULTS.maxSalesPerRequest} by default; more answer 413). Required unless \`customers\` or \`refunds\` is given. ` +
+        "Each sale is judged alone: one that breaks a rule is answered in `errors` and the rest are recorded.",
     }),
   })
   .meta({ id: "SyncRequest" });

@@ -45,10 +45,31 @@ export const failedSaleSchema = z
   })
   .meta({ id: "FailedSale", description: "A sale that was not recorded. The rest of the batch is unaffected." });
 
+export const syncedEntitySchema = z
+  .object({
+    clientTempId: z.string().meta({ description: "The record's clientTempId exactly as the till sent it." }),
+    serverId: z.uuid().meta({ description: "The record's id on the server; the same on every replay." }),
+    status: z.enum(["created", "existing"]),
+    warnings: z.array(z.string()).meta({ description: "Why a recorded record needs a look; empty for `existing`." }),
+  })
+  .meta({ id: "SyncedRecord", description: "A customer or refund the server holds." });
+
+export const failedEntitySchema = z
+  .object({
+    clientTempId: z.string().max(100).nullable().meta({ description: "The clientTempId as sent; null when it was not a string." }),
+    error: z.string().meta({ description: "Why it was not recorded, naming the field (`Invalid refund: lines[0].quantity must be a positive integer`)." }),
+    retryable: z.boolean().meta({ description: "True when the server failed, not the record: send it again later." }),
+  })
+  .meta({ id: "FailedRecord", description: "A customer or refund that was not recorded. The rest of the request is unaffected." });
+
 export const syncResponseSchema = z
   .object({
     synced: z.array(syncedSaleSchema).meta({ description: "The recorded sales, in the order of the request." }),
     errors: z.array(failedSaleSchema).meta({ description: "The sales that were not recorded, in the order of the request." }),
+    syncedCustomers: z.array(syncedEntitySchema).optional().meta({ description: "Only when the request had `customers` or `refunds`." }),
+    customerErrors: z.array(failedEntitySchema).optional(),
+    syncedRefunds: z.array(syncedEntitySchema).optional(),
+    refundErrors: z.array(failedEntitySchema).optional(),
   })
   .meta({ id: "SyncResponse", description: "One verdict per sale of the request: each is in `synced` or in `errors`." });
 

@@ -14,6 +14,13 @@ export class CustomerEntity {
   @Column("text", { nullable: true })
   email!: string | null;
 
+  @Column("text", { nullable: true })
+  phone!: string | null;
+
+  /** The till's id for a customer created offline; null for one created online. */
+  @Column("uuid", { name: "client_temp_id", nullable: true })
+  clientTempId!: string | null;
+
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 }

@@ -49,4 +49,8 @@ export class SaleEntity {
   /** The till's own receipt counter (T03-000124 is till T03's 124th sale); null when the till sent none. */
   @Column("integer", { name: "receipt_number", nullable: true })
   receiptNumber!: number | null;
+
+  /** Cash given back beyond what was owed (0 without tenders). */
+  @Column("bigint", { name: "change_cents", transformer: bigintNumber })
+  changeCents!: number;
 }

@@ -9,5 +9,5 @@ export function toProductType(p: ProductEntity): ProductType {
 }
 
 export function toCustomerType(c: CustomerEntity): CustomerType {
-  return { id: c.id, name: c.name, email: c.email };
+  return { id: c.id, name: c.name, email: c.email, phone: c.phone, clientTempId: c.clientTempId };
 }

@@ -11,12 +11,14 @@ const KINDS: Record<AttentionKind, AttentionKindValue> = {
   missing_receipts: AttentionKindValue.MISSING_RECEIPTS,
   negative_stock: AttentionKindValue.NEGATIVE_STOCK,
   silent_till: AttentionKindValue.SILENT_TILL,
+  refund_review: AttentionKindValue.REFUND_REVIEW,
 };
 const REFERENTS: Record<ReferentKind, ReferentKindValue> = {
   sale_rejection: ReferentKindValue.SALE_REJECTION,
   sale: ReferentKindValue.SALE,
   till: ReferentKindValue.TILL,
   product: ReferentKindValue.PRODUCT,
+  refund: ReferentKindValue.REFUND,
 };
 
 function toAttentionItemType(item: AttentionItem): AttentionItemType {

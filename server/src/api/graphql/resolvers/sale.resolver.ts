@@ -13,7 +13,7 @@ import { TillType } from "../types/till.type";
 import { ValidationError } from "../../../shared/errors";
 import { formatReceipt } from "../../../shared/receipt-number";
 
-function toSaleType(s: SaleEntity): SaleType {
+export function toSaleType(s: SaleEntity): SaleType {
   return {
     id: s.id,
     orderId: s.orderId,
@@ -27,6 +27,7 @@ function toSaleType(s: SaleEntity): SaleType {
     syncedAt: s.syncedAt,
     needsReview: s.needsReview,
     reviewReasons: s.reviewReasons,
+    changeAmount: centsToAmount(s.changeCents ?? 0),
   };
 }
 

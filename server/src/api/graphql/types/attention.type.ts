@@ -8,6 +8,7 @@ export enum AttentionKindValue {
   MISSING_RECEIPTS = "missing_receipts",
   NEGATIVE_STOCK = "negative_stock",
   SILENT_TILL = "silent_till",
+  REFUND_REVIEW = "refund_review",
 }
 registerEnumType(AttentionKindValue, {
   name: "AttentionKind",
@@ -17,6 +18,7 @@ registerEnumType(AttentionKindValue, {
     MISSING_RECEIPTS: { description: "Receipt numbers the server never got and the till does not report holding (TILL)." },
     NEGATIVE_STOCK: { description: "A product below zero stock (PRODUCT)." },
     SILENT_TILL: { description: "A till not seen for TILL_SILENCE_HOURS whose last report had unsent sales (TILL)." },
+    REFUND_REVIEW: { description: "A recorded refund flagged for review: unlinked, beyond what was sold, tenders off (REFUND)." },
   },
 });
 
@@ -25,6 +27,7 @@ export enum ReferentKindValue {
   SALE = "sale",
   TILL = "till",
   PRODUCT = "product",
+  REFUND = "refund",
 }
 registerEnumType(ReferentKindValue, { name: "AttentionReferentKind" });
 

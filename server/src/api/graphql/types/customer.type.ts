@@ -10,6 +10,12 @@ export class CustomerType {
 
   @Field(() => String, { nullable: true })
   email!: string | null;
+
+  @Field(() => String, { nullable: true })
+  phone!: string | null;
+
+  @Field(() => ID, { nullable: true, description: "The till's id for a customer created offline (syncOffline); null for one created online." })
+  clientTempId!: string | null;
 }
 
 @InputType("CreateCustomerInput")

@@ -57,6 +57,9 @@ export class SaleType {
 
   @Field(() => [String])
   reviewReasons!: string[];
+
+  @Field(() => Float, { description: "Cash given back beyond what was owed; 0 without tenders." })
+  changeAmount!: number;
 }
 
 @ObjectType("SalePage")

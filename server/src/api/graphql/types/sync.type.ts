@@ -1,4 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { PaymentInput } from "./payment.type";
 
 /**
  * Value rules (UUIDs, decimals, ranges, dates) are checked per sale by the sync service, not by
@@ -48,6 +49,15 @@ export class OfflineSaleInput {
 
   @Field(() => String, { description: "ISO-8601 instant when the sale happened, e.g. 2024-01-15T10:30:00Z." })
   createdAt!: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "A customer the till created offline (its clientTempId), synced in the same request or earlier. customerId wins when both are given; unresolvable: dropped with a warning.",
+  })
+  customerClientTempId?: string | null;
+
+  @Field(() => [PaymentInput], { nullable: true, description: "The tenders. Cash beyond the total is change; not covering the total is recorded and flagged." })
+  payments?: PaymentInput[] | null;
 }
 
 @InputType("TillStateInput", { description: "A till's outbox when it sent the request: what it still holds unsent besides this request's sales." })
