@@ -12,6 +12,7 @@ import { PosSession } from "./pos-client/session";
 import { StatusStore } from "./status";
 import { createLocks, lockScopeOf } from "./sync/locks";
 import { apolloSyncTransport } from "./sync/sync-transport";
+import { ShopSettingsStore } from "./pos-client/shop-settings";
 import { browserSaysOnline } from "./sync/triggers";
 
 export type { PosClientOptions, PosAuthOptions } from "./pos-client/options";
@@ -43,7 +44,8 @@ export function createPosClient(options: PosClientOptions): PosClient {
     maxSize: options.cacheMaxSize,
     debounceMs: options.cacheDebounceMs,
   });
-  const opening = Promise.all([persistence.restored, auth?.tillAuth.loaded]).then(() =>
+  const shopSettings = new ShopSettingsStore(options.storage, `${settings.prefix}shop-settings`);
+  const opening = Promise.all([persistence.restored, auth?.tillAuth.loaded, shopSettings.load()]).then(() =>
     PosSession.open({
       storage: options.storage,
       settings,
@@ -53,6 +55,7 @@ export function createPosClient(options: PosClientOptions): PosClient {
       apollo,
       transport: options.transport ?? apolloSyncTransport,
       networkEvents: options.networkEvents,
+      shopSettings,
     }),
   );
   return facade({ apollo, status, persistence, opening, stopRequests, tillAuth: auth?.tillAuth ?? null });
@@ -72,14 +75,18 @@ function facade({ apollo, status, persistence, opening, stopRequests, tillAuth }
   let session: PosSession | undefined;
   const ready = opening.then((opened) => void (session = opened));
   let disposed = false;
+  const openSession = async () => {
+    const opened = await opening;
+    if (disposed) throw new Error("this POS client was disposed");
+    return opened;
+  };
   return {
     apollo,
     ready,
-    async recordSale(input) {
-      const opened = await opening;
-      if (disposed) throw new Error("this POS client was disposed");
-      return opened.recordSale(input);
-    },
+    recordSale: async (input) => (await openSession()).recordSale(input),
+    createCustomer: async (input) => (await openSession()).createCustomer(input),
+    refundSale: async (saleId, lines, options) => (await openSession()).refundSale(saleId, lines, options),
+    entityRecords: () => session?.entityRecords() ?? [],
     sync: async () => (await opening).sync(),
     pendingSales: () => session?.pendingSales() ?? [],
     outboxRecords: () => session?.outboxRecords() ?? [],

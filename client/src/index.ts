@@ -16,3 +16,6 @@ export { backoffDelay, retryDelay, parseRetryAfter, retryAfterOfResponse, type B
 export { decideRetry, type FailureFacts, type RetryDecision } from "./sync/retry-policy";
 export { CACHE_SCHEMA_VERSION } from "./cache/persisted-cache";
 export * from "./generated/graphql";
+export { changeCents, PAYMENT_METHODS, type PaymentInput } from "./payments";
+export type { Payment, PaymentMethod, OfflineCustomer, OfflineRefund, RefundLine, SaleRef, EntityRecord, CustomerRecord, RefundRecord } from "./outbox/entity-record";
+export type { CustomerInput, RefundLineInput, RefundOptions } from "./record-entities";

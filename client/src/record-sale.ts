@@ -1,10 +1,16 @@
 import { centsToAmount, saleTotalCents } from "./money";
 import type { OfflineSale, SaleLine } from "./outbox/outbox-record";
+import { type PaymentInput, buildPayments } from "./payments";
+import { InvalidSaleError } from "./record-sale-error";
 
 /** What the till passes to `recordSale`; the client adds the id, the time and (if absent) the total. */
 export type SaleInput = {
   items: SaleLine[];
   customerId?: string | null;
+  /** A customer created on this till (`createCustomer`) and maybe not on the server yet: its clientTempId. */
+  customerClientTempId?: string | null;
+  /** How it was paid; cash may exceed the total (the change). */
+  payments?: PaymentInput[];
   /** The cashier who made the sale (the staff id picked with the PIN pad); sent as `staffId`. */
   staffId?: string | null;
   /** Defaults to the sum of the lines (price x quantity x (1 - discount%)), each rounded half up to the cent as the server does. */
@@ -13,12 +19,15 @@ export type SaleInput = {
   createdAt?: string | Date;
 };
 
-export class InvalidSaleError extends Error {}
+export { InvalidSaleError };
 
 /** The server's bound on a staff id (it refuses a longer one, which would fail the sale for good). */
 const MAX_STAFF_ID_LENGTH = 100;
 
-export function buildOfflineSale(input: SaleInput, now: Date, newId: () => string): OfflineSale {
+/** Where the sale is recorded: online or not, and the shop's offline card limit (null: none known). */
+export type RecordingContext = { online: boolean; offlineCardLimit: number | null };
+
+export function buildOfflineSale(input: SaleInput, now: Date, newId: () => string, context: RecordingContext = { online: true, offlineCardLimit: null }): OfflineSale {
   if (!Array.isArray(input.items) || input.items.length === 0) throw new InvalidSaleError("a sale needs at least one item");
   for (const line of input.items) {
     if (!line.productId) throw new InvalidSaleError("every item needs a productId");
@@ -37,6 +46,8 @@ export function buildOfflineSale(input: SaleInput, now: Date, newId: () => strin
     customerId: input.customerId ?? null,
     // Only when there is one, so records (and their sales) without a cashier keep their old shape.
     ...(input.staffId ? { staffId: input.staffId } : {}),
+    ...(input.customerClientTempId ? { customerClientTempId: input.customerClientTempId } : {}),
+    ...optional("payments", buildPayments(input.payments, context.online, context.offlineCardLimit)),
     createdAt,
   };
 }
@@ -44,4 +55,8 @@ export function buildOfflineSale(input: SaleInput, now: Date, newId: () => strin
 /** Sum of the lines, computed exactly as the server does (see money.ts) so the sale is not flagged for review. */
 export function totalOf(items: SaleLine[]): number {
   return centsToAmount(saleTotalCents(items));
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -114,6 +114,7 @@ export async function ringUp(page: Page, lines: { name: string; quantity: number
     if (line.discountPercent) await page.getByLabel(`Discount % on ${line.name}`).fill(String(line.discountPercent));
   }
   await page.getByRole("button", { name: /^Charge / }).click();
+  await page.getByRole("group", { name: "Payment" }).getByRole("button", { name: "Card" }).click();
   await page.getByText("Tap a product to add it.").waitFor();
 }
 

@@ -1,6 +1,7 @@
 import type { InMemoryCache, Reference } from "@apollo/client/core";
-import { SaleFieldsFragmentDoc, SaleOrderFragmentDoc } from "../generated/graphql";
-import { type OutboxRecord, type SyncedRecord, isUnsynced } from "../outbox/outbox-record";
+import { type CustomerRefFragment, CustomerRefFragmentDoc, SaleFieldsFragmentDoc, SaleOrderFragmentDoc } from "../generated/graphql";
+import type { EntityRecord } from "../outbox/entity-record";
+import { type OfflineSale, type OutboxRecord, type SyncedRecord, isUnsynced } from "../outbox/outbox-record";
 import type { LocalOverlay } from "./local-overlay";
 import { replaceReferences } from "./replace-references";
 import { receiptOf } from "../outbox/receipt-counter";
@@ -13,6 +14,9 @@ type SalePage = { items: Reference[]; nextCursor: string | null };
  * `Sale:<clientTempId>` by `Sale:<serverId>` (with the order number) when the server has them.
  */
 export class CacheSync {
+  /** The server's id of a customer created on this till, once it has one (set by the session). */
+  resolveCustomer: (clientTempId: string) => string | undefined = () => undefined;
+
   constructor(
     private readonly cache: InMemoryCache,
     private readonly overlay: LocalOverlay,
@@ -30,11 +34,43 @@ export class CacheSync {
           if (!isUnsynced(record)) continue;
           const id = this.saleKey(record.clientTempId);
           if (cache.readFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields" })) continue;
-          cache.writeFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data: saleEntityData(record.sale, undefined, receiptOf(record)) });
+          cache.writeFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data: saleEntityData(record.sale, undefined, receiptOf(record), this.customerOf(record.sale)) });
         }
         this.overlay.apply(records);
       },
     });
+  }
+
+  /**
+   * Customers and refunds as the outbox holds them now: unsynced restocking refunds count in the
+   * shown stock; once the server has one, the product's stored stock is evicted, so views refetch
+   * the server's figure (which then counts it). Customers synced replace their temp references.
+   */
+  showEntities(records: EntityRecord[]): void {
+    this.cache.batch({
+      update: (cache) => {
+        for (const record of records) {
+          if (record.kind === "refund" && record.state === "synced" && record.refund.restock) {
+            for (const line of record.refund.lines) cache.evict({ id: cache.identify({ __typename: "Product", id: line.productId }), fieldName: "stock" });
+          }
+          if (record.kind === "customer" && record.state === "synced") this.replaceCustomer(cache, record.clientTempId, record.serverId);
+        }
+        this.overlay.applyRefunds(records);
+      },
+    });
+  }
+
+  private replaceCustomer(cache: InMemoryCache, tempId: string, serverId: string): void {
+    const tempKey = cache.identify({ __typename: "Customer", id: tempId });
+    const serverKey = cache.identify({ __typename: "Customer", id: serverId });
+    if (!tempKey || !serverKey || tempKey === serverKey) return;
+    cache.writeFragment({ id: serverKey, fragment: CustomerRefFragmentDoc, data: { __typename: "Customer", id: serverId } as CustomerRefFragment });
+    const replacements = new Map([[tempKey, serverKey]]);
+    // Every entity and root field that pointed at the temp customer points at the server's.
+    for (const id of Object.keys(cache.extract() as Record<string, unknown>)) {
+      if (id === "ROOT_QUERY" || id.startsWith("Sale:")) cache.modify({ id, fields: (value) => replaceReferences(value, replacements) });
+    }
+    cache.evict({ id: tempKey });
   }
 
   /** Sales discarded from the outbox leave the cache; their stock comes back. */
@@ -67,7 +103,7 @@ export class CacheSync {
           const serverKey = this.saleKey(record.serverId);
           const known = cache.readFragment({ id: serverKey, fragment: SaleOrderFragmentDoc });
           if (!known?.orderId) {
-            const data = saleEntityData(record.sale, { id: record.serverId, orderId: record.orderId, syncedAt: record.syncedAt }, receiptOf(record));
+            const data = saleEntityData(record.sale, { id: record.serverId, orderId: record.orderId, syncedAt: record.syncedAt }, receiptOf(record), this.customerOf(record.sale));
             cache.writeFragment({ id: serverKey, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data });
           }
           if (tempKey !== serverKey) {
@@ -98,6 +134,13 @@ export class CacheSync {
     this.overlay.apply(records.filter(isUnsynced));
     const unfinished = records.filter((r): r is SyncedRecord => r.state === "synced" && !!stored[this.saleKey(r.clientTempId)]);
     this.reconcile(unfinished);
+  }
+
+  /** The customer a sale names: its server id, the server's id of a customer created here, or that customer's temp id. */
+  private customerOf(sale: OfflineSale): string | null {
+    if (sale.customerId) return sale.customerId;
+    if (!sale.customerClientTempId) return null;
+    return this.resolveCustomer(sale.customerClientTempId) ?? sale.customerClientTempId;
   }
 
   private saleKey(id: string): string {

@@ -1,5 +1,6 @@
 import { makeVar } from "@apollo/client/core";
 import type { LocalSyncState } from "../generated/graphql";
+import type { EntityRecord } from "../outbox/entity-record";
 import { type OutboxRecord, assertNever } from "../outbox/outbox-record";
 
 type Unsynced = { seq: number; state: Exclude<LocalSyncState, "synced">; syncError: string | null; lines: { productId: string; quantity: number }[] };
@@ -13,6 +14,8 @@ export class LocalOverlay {
   readonly version = makeVar(0);
   private readonly unsynced = new Map<string, Unsynced>();
   private readonly deductions = new Map<string, number>();
+  /** Units that unsynced restocking refunds put back, per product. */
+  private readonly restocks = new Map<string, Map<string, number>>();
   private newestFirst: string[] | null = null;
 
   /**
@@ -46,8 +49,33 @@ export class LocalOverlay {
     return (clientTempId && this.unsynced.get(clientTempId)?.syncError) || null;
   }
 
+  /** Units the till's unsynced sales took off, less those its unsynced restocking refunds put back. */
   deductionFor(productId: string): number {
+    return this.soldFor(productId) - this.restockedFor(productId);
+  }
+
+  /** Takes in refunds' current states: an unsynced one with `restock` puts its units back until the server has it. */
+  applyRefunds(records: Iterable<EntityRecord>): void {
+    let changed = false;
+    for (const record of records) {
+      if (record.kind !== "refund") continue;
+      const holds = record.state !== "synced" && record.refund.restock;
+      if (holds === this.restocks.has(record.clientTempId)) continue;
+      if (holds) this.restocks.set(record.clientTempId, new Map(record.refund.lines.map((l) => [l.productId, l.quantity])));
+      else this.restocks.delete(record.clientTempId);
+      changed = true;
+    }
+    if (changed) this.changed();
+  }
+
+  private soldFor(productId: string): number {
     return this.deductions.get(productId) ?? 0;
+  }
+
+  private restockedFor(productId: string): number {
+    let units = 0;
+    for (const lines of this.restocks.values()) units += lines.get(productId) ?? 0;
+    return units;
   }
 
   /** Ids of unsynced sales, most recently recorded first. */
@@ -59,7 +87,7 @@ export class LocalOverlay {
   private add(record: OutboxRecord, state: Unsynced["state"], syncError: string | null): void {
     const lines = record.sale.items.map(({ productId, quantity }) => ({ productId, quantity }));
     this.unsynced.set(record.clientTempId, { seq: record.seq, state, syncError, lines });
-    for (const line of lines) this.deductions.set(line.productId, this.deductionFor(line.productId) + line.quantity);
+    for (const line of lines) this.deductions.set(line.productId, this.soldFor(line.productId) + line.quantity);
   }
 
   private drop(clientTempId: string): void {
@@ -67,7 +95,7 @@ export class LocalOverlay {
     if (!previous) return;
     this.unsynced.delete(clientTempId);
     for (const line of previous.lines) {
-      const left = this.deductionFor(line.productId) - line.quantity;
+      const left = this.soldFor(line.productId) - line.quantity;
       if (left === 0) this.deductions.delete(line.productId);
       else this.deductions.set(line.productId, left);
     }

@@ -10,7 +10,12 @@ export type SaleEntityData = SaleFieldsFragment & { __typename: "Sale" };
  * `orderId` is "" and `syncedAt` is null (the UI reads `syncState @client` to tell); after, it is
  * the server's id and order number.
  */
-export function saleEntityData(sale: OfflineSale, server?: { id: string; orderId: string; syncedAt: string }, receipt: string | null = null): SaleEntityData {
+export function saleEntityData(
+  sale: OfflineSale,
+  server?: { id: string; orderId: string; syncedAt: string },
+  receipt: string | null = null,
+  customerId: string | null = sale.customerId ?? null,
+): SaleEntityData {
   const data = {
     __typename: "Sale",
     id: server?.id ?? sale.clientTempId,
@@ -23,7 +28,7 @@ export function saleEntityData(sale: OfflineSale, server?: { id: string; orderId
     totalAmount: sale.totalAmount,
     needsReview: false,
     reviewReasons: [],
-    customer: sale.customerId ? { __typename: "Customer", id: sale.customerId } : null,
+    customer: customerId ? { __typename: "Customer", id: customerId } : null,
     items: sale.items.map((line, index) => ({
       __typename: "SaleItem",
       id: `${sale.clientTempId}:${index}`,

@@ -1,5 +1,5 @@
 import type { KeyValueStorage } from "../storage/storage";
-import type { OutboxCounts, OutboxRecord } from "./outbox-record";
+import type { OutboxCounts, OutboxRecord, PagedRecord } from "./outbox-record";
 import { PageMirror } from "./page-mirror";
 
 type Head = { version: 1; firstPage: number };
@@ -11,8 +11,8 @@ type Head = { version: 1; firstPage: number };
  * after the head has moved past them, so loading reads from the head until the first missing page.
  * Callers hold the outbox lock around every method that writes.
  */
-export class OutboxPages {
-  private mirror = new PageMirror(0);
+export class OutboxPages<R extends PagedRecord = OutboxRecord> {
+  private mirror = new PageMirror<R>(0);
 
   constructor(
     private readonly storage: KeyValueStorage,
@@ -31,7 +31,7 @@ export class OutboxPages {
   async loadAll(): Promise<void> {
     const rawHead = await this.storage.getItem(`${this.prefix}head`);
     const head: Head = rawHead ? (JSON.parse(rawHead) as Head) : { version: 1, firstPage: 0 };
-    const fresh = new PageMirror(head.firstPage);
+    const fresh = new PageMirror<R>(head.firstPage);
     await this.readForward(fresh, head.firstPage);
     this.mirror = fresh;
   }
@@ -46,13 +46,29 @@ export class OutboxPages {
   }
 
   /** Read-modify-write of one page, from storage (not the mirror), as a single atomic setItem. */
-  async modifyPage(page: number, change: (records: OutboxRecord[]) => OutboxRecord[]): Promise<void> {
+  async modifyPage(page: number, change: (records: R[]) => R[]): Promise<void> {
     const raw = await this.storage.getItem(this.keyOf(page));
-    const current = raw ? (JSON.parse(raw) as OutboxRecord[]) : [];
+    const current = raw ? (JSON.parse(raw) as R[]) : [];
     const next = change(current).sort((a, b) => a.seq - b.seq);
     const json = JSON.stringify(next);
     await this.storage.setItem(this.keyOf(page), json);
     this.mirror.remember(page, next, json);
+  }
+
+  /** Applies `change` to the named records (null removes one), page by page; answers them as stored, in seq order. */
+  async updateRecords(wanted: Set<string>, change: (record: R) => R | null): Promise<R[]> {
+    const out: R[] = [];
+    for (const page of this.pagesHolding(wanted)) {
+      await this.modifyPage(page, (records) =>
+        records.flatMap((record) => {
+          if (!wanted.has(record.clientTempId)) return [record];
+          const next = change(record);
+          if (next) out.push(next);
+          return next ? [next] : [];
+        }),
+      );
+    }
+    return out.sort((a, b) => a.seq - b.seq);
   }
 
   pagesHolding(ids: Set<string>): number[] {
@@ -78,11 +94,11 @@ export class OutboxPages {
     mirror.firstPage = first;
   }
 
-  records(): OutboxRecord[] {
+  records(): R[] {
     return this.mirror.records();
   }
 
-  find(clientTempId: string): OutboxRecord | undefined {
+  find(clientTempId: string): R | undefined {
     return this.mirror.find(clientTempId);
   }
 
@@ -95,11 +111,11 @@ export class OutboxPages {
     return this.mirror.byteSize();
   }
 
-  private async readForward(into: PageMirror, from: number): Promise<void> {
+  private async readForward(into: PageMirror<R>, from: number): Promise<void> {
     for (let page = from; ; page++) {
       const raw = await this.storage.getItem(this.keyOf(page));
       if (raw === null) return;
-      into.remember(page, JSON.parse(raw) as OutboxRecord[], raw);
+      into.remember(page, JSON.parse(raw) as R[], raw);
     }
   }
 

@@ -1,3 +1,5 @@
+import type { Payment } from "./entity-record";
+
 /**
  * What the outbox stores: plain JSON, no classes, no Dates, so any storage can hold it and a
  * reload reads back exactly what was written.
@@ -14,6 +16,10 @@ export type OfflineSale = {
   staffId?: string | null;
   /** ISO-8601 instant when the sale happened at the till. */
   createdAt: string;
+  /** A customer created on this till, by its clientTempId (the server resolves it). */
+  customerClientTempId?: string;
+  /** The tenders; absent on sales recorded without them. */
+  payments?: Payment[];
   /** The till's counter for this sale (1, 2, ...), assigned by recordSale on a paired till; absent otherwise. */
   receiptNumber?: number;
 };
@@ -87,7 +93,10 @@ export function toPending(record: OutboxRecord): PendingRecord {
 /** `pending` counts `syncing` too: both are "not on the server yet, not rejected". */
 export type OutboxCounts = { pending: number; synced: number; failed: number };
 
-export function countRecords(records: readonly OutboxRecord[]): OutboxCounts {
+/** What the outbox's pages hold: sales here, and the customers and refunds of the entity outbox. */
+export type PagedRecord = { seq: number; clientTempId: string; state: OutboxState };
+
+export function countRecords(records: readonly PagedRecord[]): OutboxCounts {
   const counts = { pending: 0, synced: 0, failed: 0 };
   for (const record of records) {
     switch (record.state) {
@@ -102,7 +111,7 @@ export function countRecords(records: readonly OutboxRecord[]): OutboxCounts {
         counts.failed++;
         break;
       default:
-        assertNever(record);
+        assertNever(record.state);
     }
   }
   return counts;

@@ -2,7 +2,9 @@ import type { KeyValueStorage } from "../storage/storage";
 import type { Locks } from "../sync/locks";
 import type { OfflineSale, OutboxCounts, OutboxRecord, PendingRecord, ReceiptTill } from "./outbox-record";
 import { OutboxPages } from "./outbox-pages";
-import { ReceiptCounter } from "./receipt-counter";
+import { EntityOutbox } from "./entity-outbox";
+import type { EntityRecord } from "./entity-record";
+import { ReceiptCounter, numberedSale } from "./receipt-counter";
 
 /**
  * The durable queue of sales, separate from the Apollo cache. Records live in pages of `pageSize`
@@ -12,23 +14,33 @@ import { ReceiptCounter } from "./receipt-counter";
  * outbox lock after re-reading the page from storage, so two tabs never overwrite each other.
  */
 export class Outbox {
+  /** Customers and refunds, in pages of their own, under the same lock and receipt counter. */
+  readonly entities: EntityOutbox;
+
   private constructor(
     private readonly pages: OutboxPages,
+    entityPages: OutboxPages<EntityRecord>,
     private readonly locks: Locks,
     private readonly lockName: string,
     private readonly receipts: ReceiptCounter,
-  ) {}
+  ) {
+    this.entities = new EntityOutbox(entityPages, locks, lockName, receipts, () => this.pages.records().map(numberedSale));
+  }
 
   static async open(storage: KeyValueStorage, options: { prefix: string; locks: Locks; pageSize?: number }): Promise<Outbox> {
     const pages = new OutboxPages(storage, `${options.prefix}outbox:`, options.pageSize ?? 100);
-    const outbox = new Outbox(pages, options.locks, `${options.prefix}outbox`, new ReceiptCounter(storage, options.prefix));
+    const entityPages = new OutboxPages<EntityRecord>(storage, `${options.prefix}entities:`, options.pageSize ?? 100);
+    const outbox = new Outbox(pages, entityPages, options.locks, `${options.prefix}outbox`, new ReceiptCounter(storage, options.prefix));
     await outbox.reload();
     return outbox;
   }
 
-  /** Re-reads every page, to see what another tab (or an earlier process) wrote. */
+  /** Re-reads every page (sales and entities), to see what another tab (or an earlier process) wrote. */
   reload(): Promise<void> {
-    return this.locks.exclusive(this.lockName, () => this.pages.loadAll());
+    return this.locks.exclusive(this.lockName, async () => {
+      await this.pages.loadAll();
+      await this.entities.loadAll();
+    });
   }
 
   /**
@@ -38,10 +50,11 @@ export class Outbox {
   append(sale: OfflineSale, till?: ReceiptTill): Promise<PendingRecord> {
     return this.locks.exclusive(this.lockName, async () => {
       const seq = await this.pages.nextSeq();
-      const numbered = till ? { ...sale, receiptNumber: await this.receipts.next(till, this.pages.records()) } : sale;
+      const journal = () => [...this.pages.records().map(numberedSale), ...this.entities.numbered()];
+      const numbered = till ? { ...sale, receiptNumber: await this.receipts.next(till, journal()) } : sale;
       const record: PendingRecord = { seq, clientTempId: sale.clientTempId, sale: numbered, attempts: 0, ...(till ? { receiptTill: till } : {}), state: "pending", synced: false };
       await this.pages.modifyPage(this.pages.pageOf(seq), (records) => [...records, record]);
-      if (till) await this.receipts.remember([record]);
+      if (till) await this.receipts.remember([numberedSale(record)]);
       return record;
     });
   }
@@ -54,19 +67,8 @@ export class Outbox {
     const wanted = new Set(ids);
     return this.locks.exclusive(this.lockName, async () => {
       // A change may remove records: their receipt numbers must stay used.
-      await this.receipts.remember(this.pages.records().filter((r) => wanted.has(r.clientTempId)));
-      const out: OutboxRecord[] = [];
-      for (const page of this.pages.pagesHolding(wanted)) {
-        await this.pages.modifyPage(page, (records) =>
-          records.flatMap((record) => {
-            if (!wanted.has(record.clientTempId)) return [record];
-            const next = change(record);
-            if (next) out.push(next);
-            return next ? [next] : [];
-          }),
-        );
-      }
-      return out.sort((a, b) => a.seq - b.seq);
+      await this.receipts.remember(this.pages.records().filter((r) => wanted.has(r.clientTempId)).map(numberedSale));
+      return this.pages.updateRecords(wanted, change);
     });
   }
 

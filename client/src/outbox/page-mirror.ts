@@ -1,4 +1,4 @@
-import { type OutboxCounts, type OutboxRecord, countRecords } from "./outbox-record";
+import { type OutboxCounts, type OutboxRecord, type PagedRecord, countRecords } from "./outbox-record";
 
 const encoder = new TextEncoder();
 
@@ -6,8 +6,8 @@ const encoder = new TextEncoder();
  * What the outbox's pages held when last read or written, indexed for the synchronous readers
  * (records in order, lookup by id, counts and bytes kept per page so no change costs a full scan).
  */
-export class PageMirror {
-  private readonly pages = new Map<number, OutboxRecord[]>();
+export class PageMirror<R extends PagedRecord = OutboxRecord> {
+  private readonly pages = new Map<number, R[]>();
   private readonly pageById = new Map<string, number>();
   private readonly bytes = new Map<number, number>();
   private readonly counts = new Map<number, OutboxCounts>();
@@ -17,11 +17,11 @@ export class PageMirror {
     this.lastPage = firstPage - 1;
   }
 
-  page(page: number): OutboxRecord[] | undefined {
+  page(page: number): R[] | undefined {
     return this.pages.get(page);
   }
 
-  remember(page: number, records: OutboxRecord[], json: string): void {
+  remember(page: number, records: R[], json: string): void {
     for (const record of this.pages.get(page) ?? []) this.pageById.delete(record.clientTempId);
     for (const record of records) this.pageById.set(record.clientTempId, page);
     this.pages.set(page, records);
@@ -46,13 +46,13 @@ export class PageMirror {
     return [...pages].sort((a, b) => a - b);
   }
 
-  records(): OutboxRecord[] {
-    const out: OutboxRecord[] = [];
+  records(): R[] {
+    const out: R[] = [];
     for (let page = this.firstPage; page <= this.lastPage; page++) out.push(...(this.pages.get(page) ?? []));
     return out;
   }
 
-  find(clientTempId: string): OutboxRecord | undefined {
+  find(clientTempId: string): R | undefined {
     const page = this.pageById.get(clientTempId);
     return page === undefined ? undefined : this.pages.get(page)?.find((r) => r.clientTempId === clientTempId);
   }

@@ -1,6 +1,9 @@
 import type { KeyValueStorage } from "../storage/storage";
 import type { OutboxRecord, ReceiptTill } from "./outbox-record";
 
+/** Anything numbered from the till's one receipt journal: a sale's record, a refund's. */
+export type Numbered = { receiptTill?: ReceiptTill; receiptNumber?: number };
+
 /**
  * Each paired till numbers its sales 1, 2, 3, ... with no gap and no reuse, even across a crash.
  *
@@ -18,16 +21,15 @@ export class ReceiptCounter {
   ) {}
 
   /** The number the till's next sale gets, given every record now in the outbox. */
-  async next(till: ReceiptTill, records: readonly OutboxRecord[]): Promise<number> {
+  async next(till: ReceiptTill, records: readonly Numbered[]): Promise<number> {
     return Math.max(await this.remembered(till.id), highestIn(records, till.id)) + 1;
   }
 
   /** Raises the till's mark to the highest number among these records (never lowers it). */
-  async remember(records: readonly OutboxRecord[]): Promise<void> {
+  async remember(records: readonly Numbered[]): Promise<void> {
     const highest = new Map<string, number>();
-    for (const r of records) {
-      const n = r.sale.receiptNumber;
-      if (r.receiptTill && n !== undefined) highest.set(r.receiptTill.id, Math.max(highest.get(r.receiptTill.id) ?? 0, n));
+    for (const { receiptTill, receiptNumber: n } of records) {
+      if (receiptTill && n !== undefined) highest.set(receiptTill.id, Math.max(highest.get(receiptTill.id) ?? 0, n));
     }
     for (const [tillId, n] of highest) {
       if (n > (await this.remembered(tillId))) await this.storage.setItem(this.keyOf(tillId), String(n));
@@ -45,10 +47,15 @@ export class ReceiptCounter {
   }
 }
 
-function highestIn(records: readonly OutboxRecord[], tillId: string): number {
+function highestIn(records: readonly Numbered[], tillId: string): number {
   let highest = 0;
-  for (const r of records) if (r.receiptTill?.id === tillId && r.sale.receiptNumber !== undefined) highest = Math.max(highest, r.sale.receiptNumber);
+  for (const r of records) if (r.receiptTill?.id === tillId && r.receiptNumber !== undefined) highest = Math.max(highest, r.receiptNumber);
   return highest;
+}
+
+/** A sale's record as numbered. */
+export function numberedSale(record: OutboxRecord): Numbered {
+  return { receiptTill: record.receiptTill, receiptNumber: record.sale.receiptNumber };
 }
 
 /** What a receipt shows: the till's code and the counter in six digits, e.g. `T03-000124`. */

@@ -1,5 +1,6 @@
 import type { CacheSync } from "../cache/cache-sync";
 import type { Outbox } from "../outbox/outbox";
+import type { EntityRecord } from "../outbox/entity-record";
 import type { OutboxRecord, SyncedRecord } from "../outbox/outbox-record";
 import type { StatusStore } from "../status";
 
@@ -11,8 +12,17 @@ export class OutboxDisplay {
     private readonly status: StatusStore,
   ) {}
 
+  /** Sales, customers and refunds together: "pending" is everything the server does not have yet. */
   refreshCounts(): void {
-    this.status.update(this.outbox.counts());
+    const sales = this.outbox.counts();
+    const entities = this.outbox.entities.counts();
+    this.status.update({ pending: sales.pending + entities.pending, failed: sales.failed + entities.failed, synced: sales.synced + entities.synced });
+  }
+
+  /** Customers and refunds stored or changed: the cache shows them (refunds on their sale, restocks in the stock). */
+  entitiesChanged(records: EntityRecord[]): void {
+    this.cacheSync.showEntities(records);
+    this.refreshCounts();
   }
 
   /** After the outbox stored a change: synced sales are reconciled, the others (re)shown. */

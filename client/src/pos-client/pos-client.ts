@@ -1,6 +1,8 @@
 import type { ApolloClient } from "@apollo/client/core";
 import type { TillCredential } from "../auth/credential-store";
 import type { OutboxRecord, PendingRecord } from "../outbox/outbox-record";
+import type { EntityRecord } from "../outbox/entity-record";
+import type { CustomerInput, RefundLineInput, RefundOptions } from "../record-entities";
 import type { SaleInput } from "../record-sale";
 import type { PosSyncStatus, StatusListener } from "../status";
 import type { SyncReport } from "../sync/sync-engine";
@@ -12,6 +14,19 @@ export type PosClient = {
   ready: Promise<void>;
   /** Stores the sale durably, then shows it in the cache. Resolves only once it is on disk. */
   recordSale(sale: SaleInput): Promise<PendingRecord>;
+  /**
+   * Signs a customer up at the counter, offline too: resolves once stored, with its clientTempId
+   * (pass it to recordSale as `customerClientTempId`). Sent before any sale that names it.
+   */
+  createCustomer(input: CustomerInput): Promise<EntityRecord>;
+  /**
+   * Refunds units of a sale: this till's (by clientTempId, even still unsent, or by the server id
+   * it got) or any of the shop's by its server id. Offline too; resolves once stored. Sent no
+   * earlier than its sale; `restock` (default true) puts the units back in stock.
+   */
+  refundSale(saleId: string, lines: RefundLineInput[], options?: RefundOptions): Promise<EntityRecord>;
+  /** The customers and refunds of the outbox (synced ones until pruned). */
+  entityRecords(): EntityRecord[];
   sync(): Promise<SyncReport>;
   /** Sales not yet on the server (pending, syncing, failed), in recorded order. */
   pendingSales(): OutboxRecord[];

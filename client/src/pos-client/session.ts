@@ -2,18 +2,23 @@ import type { ApolloClient } from "@apollo/client/core";
 import type { CacheSync } from "../cache/cache-sync";
 import { Outbox } from "../outbox/outbox";
 import { type OutboxRecord, type PendingRecord, isUnsynced, toPending } from "../outbox/outbox-record";
-import { type SaleInput, buildOfflineSale } from "../record-sale";
+import type { EntityRecord } from "../outbox/entity-record";
+import { type CustomerInput, type RefundLineInput, type RefundOptions, buildOfflineCustomer, buildOfflineRefund } from "../record-entities";
+import { type RecordingContext, type SaleInput, buildOfflineSale } from "../record-sale";
 import type { StatusStore } from "../status";
 import type { KeyValueStorage } from "../storage/storage";
 import type { Locks } from "../sync/locks";
 import { SyncEngine, type SyncReport } from "../sync/sync-engine";
 import type { SyncTransport } from "../sync/sync-transport";
+import { EntitySender } from "../sync/entity-sender";
+import { apolloEntityTransport } from "../sync/entity-transport";
 import { tillStateOf } from "../sync/till-state";
 import { installTriggers } from "../sync/triggers";
 import type { Settings } from "./options";
 import { OutboxDisplay } from "./outbox-display";
 import { SaleInFlightError } from "./pos-client";
 import { RecordTrigger } from "./record-trigger";
+import type { ShopSettingsStore } from "./shop-settings";
 
 export type SessionDeps = {
   storage: KeyValueStorage;
@@ -24,6 +29,7 @@ export type SessionDeps = {
   apollo: ApolloClient<unknown>;
   transport: (apollo: ApolloClient<unknown>) => SyncTransport;
   networkEvents?: boolean;
+  shopSettings: ShopSettingsStore;
 };
 
 /**
@@ -49,7 +55,13 @@ export class PosSession {
     const { settings } = deps;
     const outbox = await Outbox.open(deps.storage, { prefix: settings.prefix, locks: deps.locks });
     await outbox.prune(settings.now(), settings.retentionMs);
+    deps.cacheSync.resolveCustomer = (tempId) => {
+      const record = outbox.entities.get(tempId);
+      return record?.state === "synced" ? record.serverId : undefined;
+    };
+    await outbox.entities.prune(settings.now(), settings.retentionMs);
     deps.cacheSync.repair(outbox.all());
+    deps.cacheSync.showEntities(outbox.entities.all());
     const display = new OutboxDisplay(outbox, deps.cacheSync, deps.status);
     display.refreshCounts();
     const session = new PosSession(deps, outbox, display, createEngine(deps, outbox, display));
@@ -58,12 +70,39 @@ export class PosSession {
   }
 
   async recordSale(input: SaleInput): Promise<PendingRecord> {
-    const sale = buildOfflineSale(input, new Date(this.deps.settings.now()), () => crypto.randomUUID());
+    const sale = buildOfflineSale(input, new Date(this.deps.settings.now()), () => crypto.randomUUID(), this.recordingContext());
     const record = await this.outbox.append(sale, this.deps.settings.till ?? undefined);
     this.deps.cacheSync.showUnsynced([record]);
     this.display.refreshCounts();
     this.recordTrigger.saleRecorded();
     return record;
+  }
+
+  /** A customer signed up at the counter: stored durably, synced before any sale that names it. */
+  async createCustomer(input: CustomerInput): Promise<EntityRecord> {
+    const customer = buildOfflineCustomer(input, new Date(this.deps.settings.now()), () => crypto.randomUUID());
+    const record = await this.outbox.entities.appendCustomer(customer);
+    this.display.refreshCounts();
+    this.recordTrigger.saleRecorded();
+    return record;
+  }
+
+  /** A refund of a sale (this till's, even unsent, or the server's): stored durably, sent no earlier than its sale. */
+  async refundSale(saleId: string, lines: RefundLineInput[], options: RefundOptions = {}): Promise<EntityRecord> {
+    const known = this.outbox.get(saleId) ?? this.outbox.all().find((r) => r.state === "synced" && r.serverId === saleId);
+    const refund = buildOfflineRefund(saleId, lines, options, known, new Date(this.deps.settings.now()), () => crypto.randomUUID(), this.recordingContext());
+    const record = await this.outbox.entities.appendRefund(refund, this.deps.settings.till ?? undefined);
+    this.display.entitiesChanged([record]);
+    this.recordTrigger.saleRecorded();
+    return record;
+  }
+
+  entityRecords(): EntityRecord[] {
+    return this.outbox.entities.all();
+  }
+
+  private recordingContext(): RecordingContext {
+    return { online: this.deps.status.get().online, offlineCardLimit: this.deps.shopSettings.current(this.deps.apollo).offlineCardLimit };
   }
 
   async sync(): Promise<SyncReport> {
@@ -128,6 +167,7 @@ export class PosSession {
   private async afterSync(report: SyncReport): Promise<SyncReport> {
     if (report.kind === "done" && !this.disposed) {
       await this.outbox.prune(this.deps.settings.now(), this.deps.settings.retentionMs);
+      await this.outbox.entities.prune(this.deps.settings.now(), this.deps.settings.retentionMs);
       this.display.refreshCounts();
     }
     return report;
@@ -136,10 +176,20 @@ export class PosSession {
 
 function createEngine(deps: SessionDeps, outbox: Outbox, display: OutboxDisplay): SyncEngine {
   const { settings } = deps;
+  const tillState = settings.till ? (sending: ReadonlySet<string>) => tillStateOf(outbox.all(), outbox.entities.all(), settings.till!.id, sending) : undefined;
+  const entities = new EntitySender({
+    outbox,
+    send: apolloEntityTransport(deps.apollo),
+    tillState,
+    onChanged: (records) => display.entitiesChanged(records),
+    batchSize: settings.batchSize,
+    now: settings.now,
+  });
   return new SyncEngine({
     outbox,
     send: deps.transport(deps.apollo),
-    tillState: settings.till ? (sending) => tillStateOf(outbox.all(), settings.till!.id, sending) : undefined,
+    entities,
+    tillState,
     onRecordsChanged: (records, synced) => display.recordsChanged(records, synced),
     status: deps.status,
     locks: deps.locks,

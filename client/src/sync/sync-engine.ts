@@ -6,6 +6,8 @@ import { BUSY, type Locks } from "./locks";
 import { decideRetry } from "./retry-policy";
 import { type SyncAnswer, type SyncTransport, factsOf } from "./sync-transport";
 import type { TillState } from "./till-state";
+import { type BatchResult, type Later, NONE_LATER, joinLater, pauseMessage } from "./batch-result";
+import type { EntitySender } from "./entity-sender";
 
 export type SyncReport =
   | { kind: "done"; synced: number; failed: number }
@@ -15,14 +17,6 @@ export type SyncReport =
   | { kind: "busy" }
   | { kind: "disposed" };
 
-/** Sales the server answered but could not take now (a retryable error, or left out of the answer). */
-type Later = { ids: string[]; error: string | null; attempts: number };
-type BatchResult =
-  | { kind: "ok"; synced: number; failed: number; later: Later }
-  | { kind: "retry"; error: string; retryAfterMs?: number; reachedServer: boolean }
-  | { kind: "auth"; error: string };
-
-const NONE_LATER: Later = { ids: [], error: null, attempts: 0 };
 /** How long a request must be out before its sales show as `syncing` in the cache. */
 export const SHOW_SENDING_AFTER_MS = 250;
 const LEFT_OUT = "The server's answer did not include this sale; it will be sent again";
@@ -30,6 +24,8 @@ const LEFT_OUT = "The server's answer did not include this sale; it will be sent
 export type SyncEngineDeps = {
   outbox: Outbox;
   send: SyncTransport;
+  /** Sends the customers and refunds of the outbox (absent: a client that only sells). */
+  entities?: EntitySender;
   /** A paired till's outbox report for a request of these sales; absent for an unpaired client. */
   tillState?: (sending: ReadonlySet<string>) => TillState;
   /** Applies a batch's outcome to the cache after the outbox has stored it. */
@@ -123,12 +119,8 @@ export class SyncEngine {
     let later = NONE_LATER;
     const setAside = new Set<string>();
     while (!this.disposed) {
-      const batch = this.deps.outbox
-        .all()
-        .filter((r) => isSendable(r) && !setAside.has(r.clientTempId))
-        .slice(0, this.deps.batchSize);
-      if (batch.length === 0) break;
-      const result = await this.sendBatch(batch);
+      const result = await this.sendNext(setAside);
+      if (result === null) break;
       switch (result.kind) {
         case "ok":
           synced += result.synced;
@@ -152,6 +144,24 @@ export class SyncEngine {
     if (later.ids.length > 0) return this.retryLater(later);
     this.deps.status.update({ lastSyncedAt: new Date(this.deps.now()).toISOString() });
     return { kind: "done", synced, failed };
+  }
+
+  /**
+   * The next request: customers first (a sale may name one), then sales in recorded order, then
+   * refunds whose sale no longer waits in this outbox (a refund never goes before its sale).
+   */
+  private async sendNext(setAside: ReadonlySet<string>): Promise<BatchResult | null> {
+    const entities = this.deps.entities;
+    const customers = entities?.ready("customer", setAside) ?? [];
+    if (entities && customers.length > 0) return entities.send(customers);
+    const batch = this.deps.outbox
+      .all()
+      .filter((r) => isSendable(r) && !setAside.has(r.clientTempId))
+      .slice(0, this.deps.batchSize);
+    if (batch.length > 0) return this.sendBatch(batch);
+    const refunds = entities?.ready("refund", setAside) ?? [];
+    if (entities && refunds.length > 0) return entities.send(refunds);
+    return null;
   }
 
   /** Backs off as after a failed request, longer the more often these sales have come back. */
@@ -269,15 +279,6 @@ export class SyncEngine {
   }
 }
 
-function joinLater(a: Later, b: Later): Later {
-  if (b.ids.length === 0) return a;
-  if (a.ids.length === 0) return b;
-  return { ids: [...a.ids, ...b.ids], error: b.error ?? a.error, attempts: Math.max(a.attempts, b.attempts) };
-}
-
-function pauseMessage({ status, message }: { status?: number; message: string }): string {
-  return status === undefined || message.includes(String(status)) ? message : `HTTP ${status}: ${message}`;
-}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -2,6 +2,7 @@ import type { ApolloClient } from "@apollo/client/core";
 import { type OfflineSaleInput, type OfflineSaleItemInput, type SyncOfflineSalesMutation, SyncOfflineSalesDocument } from "../generated/graphql";
 import type { OfflineSale, SaleLine } from "../outbox/outbox-record";
 import type { FailureFacts } from "./retry-policy";
+import { paymentInput } from "./payment-input";
 import type { TillState } from "./till-state";
 
 export type SyncAnswer = SyncOfflineSalesMutation["syncOfflineSales"];
@@ -47,8 +48,11 @@ export function toInput(sale: OfflineSale): OfflineSaleInput {
     // No cashier is no field at all: the server's fingerprint of a sale without one stays as it
     // was before staffId existed, so a record from an older build still answers `existing`.
     staffId: sale.staffId || undefined,
-    // Likewise: a sale without a receipt number (no till) keeps its pre-receipt fingerprint.
+    // Likewise: a sale without a receipt number (no till) keeps its pre-receipt fingerprint, and
+    // one without a customer created here, or without tenders, keeps its older one.
     receiptNumber: sale.receiptNumber ?? undefined,
+    customerClientTempId: sale.customerClientTempId || undefined,
+    payments: sale.payments?.map(paymentInput),
   };
   return input;
 }

@@ -1,31 +1,27 @@
-import { InvalidSaleError, type PosClient, receiptOf } from "@pos-sync/client";
+import { InvalidSaleError, type PaymentInput, type PosClient, type SaleInput, changeCents, formatCents, receiptOf, toCents } from "@pos-sync/client";
 import { type Dispatch, useId, useState } from "react";
 import type { Cashier } from "../cashier/staff-store";
 import { type Cart as CartState, type CartAction, type CartLine, cartTotal, lineTotal, toSaleInput } from "../cart";
 import { money, shortId } from "../format";
+import { type CartCustomer, NewCustomer } from "./NewCustomer";
+import { Tender } from "./Tender";
 
-/** The sale being rung up; "Charge" records it in the outbox (online or not), by the cashier selling, and empties the cart. */
+/**
+ * The sale being rung up: lines, a new customer if there is one, and "Charge", which asks for the
+ * tender (card, or cash with the change) and records the sale in the outbox (online or not), by
+ * the cashier selling, then empties the cart.
+ */
 export function Cart({ pos, cart, dispatch, cashier }: { pos: PosClient; cart: CartState; dispatch: Dispatch<CartAction>; cashier: Cashier }) {
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [charging, setCharging] = useState(false);
+  const [customer, setCustomer] = useState<CartCustomer | null>(null);
   const headingId = useId();
   const total = cartTotal(cart);
-
-  const checkout = async () => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const record = await pos.recordSale({ ...toSaleInput(cart), staffId: cashier.id });
-      dispatch({ type: "clear" });
-      const receipt = receiptOf(record);
-      setMessage({ kind: "ok", text: `${receipt ? `Receipt ${receipt}` : `Sale ${shortId(record.clientTempId)}`} recorded (${money(record.sale.totalAmount)}).` });
-    } catch (error) {
-      const text = error instanceof InvalidSaleError ? error.message : `The sale was not recorded: ${error instanceof Error ? error.message : String(error)}`;
-      setMessage({ kind: "error", text });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, message, checkout } = useCheckout(pos, cashier, () => {
+    dispatch({ type: "clear" });
+    setCustomer(null);
+    setCharging(false);
+  });
+  const pay = (payments: PaymentInput[]) => void checkout({ ...toSaleInput(cart), payments, customerClientTempId: customer?.clientTempId ?? null });
 
   return (
     <section className="cart" aria-labelledby={headingId}>
@@ -42,14 +38,19 @@ export function Cart({ pos, cart, dispatch, cashier }: { pos: PosClient; cart: C
       <p className="cart-total">
         Total <strong data-testid="cart-total">{money(total)}</strong>
       </p>
-      <div className="actions">
-        <button className="primary charge" onClick={checkout} disabled={busy || cart.length === 0}>
-          Charge {money(total)}
-        </button>
-        <button className="secondary" onClick={() => dispatch({ type: "clear" })} disabled={busy || cart.length === 0}>
-          Clear
-        </button>
-      </div>
+      <NewCustomer pos={pos} customer={customer} onCustomer={setCustomer} />
+      {charging && cart.length > 0 ? (
+        <Tender total={total} busy={busy} onPay={pay} onCancel={() => setCharging(false)} />
+      ) : (
+        <div className="actions">
+          <button className="primary charge" onClick={() => setCharging(true)} disabled={busy || cart.length === 0}>
+            Charge {money(total)}
+          </button>
+          <button className="secondary" onClick={() => dispatch({ type: "clear" })} disabled={busy || cart.length === 0}>
+            Clear
+          </button>
+        </div>
+      )}
       <p role={message?.kind === "error" ? "alert" : "status"} className={message?.kind === "error" ? "alert" : "muted"}>
         {message?.text}
       </p>
@@ -103,4 +104,30 @@ function CartLineRow({ line, dispatch }: { line: CartLine; dispatch: Dispatch<Ca
       </div>
     </li>
   );
+}
+
+type Message = { kind: "ok" | "error"; text: string };
+
+/** Records the sale by the cashier selling; on success the cart is emptied and the receipt number (and any change) shown. */
+function useCheckout(pos: PosClient, cashier: Cashier, onRecorded: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<Message | null>(null);
+  const checkout = async (input: SaleInput) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const record = await pos.recordSale({ ...input, staffId: cashier.id });
+      onRecorded();
+      const receipt = receiptOf(record);
+      const change = changeCents(toCents(record.sale.totalAmount), record.sale.payments ?? []);
+      const what = receipt ? `Receipt ${receipt}` : `Sale ${shortId(record.clientTempId)}`;
+      setMessage({ kind: "ok", text: `${what} recorded (${money(record.sale.totalAmount)}).${change > 0 ? ` Change ${formatCents(change)}.` : ""}` });
+    } catch (error) {
+      const text = error instanceof InvalidSaleError ? error.message : `The sale was not recorded: ${error instanceof Error ? error.message : String(error)}`;
+      setMessage({ kind: "error", text });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, message, checkout };
 }

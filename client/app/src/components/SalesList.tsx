@@ -5,6 +5,7 @@ import type { StaffMember } from "../cashier/staff-store";
 import { money, shortId, time } from "../format";
 import type { TillSession } from "../pairing/till-session";
 import { Receipt } from "./Receipt";
+import { RefundPanel, SaleRefunds } from "./Refunds";
 import { type ListedSale as Sale, useProductNames, useSaleDetails } from "./sale-details";
 
 type RowContext = { pos: PosClient; staff: StaffMember[]; session: TillSession };
@@ -39,6 +40,7 @@ function SaleRow({ sale, context }: { sale: Sale; context: RowContext }) {
   const details = useSaleDetails(sale, pos, context.staff);
   const productName = useProductNames(pos);
   const [showReceipt, setShowReceipt] = useState(false);
+  const [refunding, setRefunding] = useState(false);
   return (
     <li className={`sale ${sale.syncState}`} data-state={sale.syncState} data-client-temp-id={sale.clientTempId ?? undefined} data-receipt={details.receipt ?? undefined}>
       <div className="sale-head">
@@ -57,6 +59,13 @@ function SaleRow({ sale, context }: { sale: Sale; context: RowContext }) {
         )}
       </p>
       <SaleState sale={sale} pos={pos} />
+      <SaleRefunds pos={pos} sale={sale} />
+      {refunding && <RefundPanel pos={pos} sale={sale} productName={productName} onDone={() => setRefunding(false)} />}
+      {!refunding && sale.syncState !== "failed" && (
+        <button className="secondary refund-button" onClick={() => setRefunding(true)}>
+          Refund…
+        </button>
+      )}
       <button className="secondary receipt-button" onClick={() => setShowReceipt(true)} aria-label={`Receipt ${details.receipt ?? shortId(sale.clientTempId ?? sale.id)}`}>
         Receipt
       </button>

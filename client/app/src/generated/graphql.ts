@@ -20,6 +20,8 @@ export type AttentionKind =
   | 'MISSING_RECEIPTS'
   /** A product below zero stock (PRODUCT). */
   | 'NEGATIVE_STOCK'
+  /** A recorded refund flagged for review: unlinked, beyond what was sold, tenders off (REFUND). */
+  | 'REFUND_REVIEW'
   /** A sale the server refused, kept with its payload (refersTo: SALE_REJECTION). */
   | 'REJECTION'
   /** A recorded sale flagged for review: total mismatch, implausible clock, reused receipt number (SALE). */
@@ -29,6 +31,7 @@ export type AttentionKind =
 
 export type AttentionReferentKind =
   | 'PRODUCT'
+  | 'REFUND'
   | 'SALE'
   | 'SALE_REJECTION'
   | 'TILL';

@@ -62,6 +62,7 @@ function AttentionRow({ item }: { item: AttentionItemFieldsFragment }) {
 const KIND_NAMES: Record<AttentionItemFieldsFragment["kind"], string> = {
   REJECTION: "Rejected sale",
   REVIEW: "Sale to review",
+  REFUND_REVIEW: "Refund to review",
   MISSING_RECEIPTS: "Missing receipts",
   NEGATIVE_STOCK: "Stock below zero",
   SILENT_TILL: "Till not seen",
