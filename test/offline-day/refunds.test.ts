@@ -5,7 +5,7 @@ import { ledgerSum, stockOf } from "../support/database";
 import { type TestServer, startTestServer } from "../support/test-server";
 import { TRANSPORTS, authHeaders } from "../support/transports";
 import { pairedTill } from "../receipts/receipts-support";
-import { paidSale, refundById, refundOf, refundsOfSale, syncDay } from "./offline-day-support";
+import { customerOf, paidSale, refundById, refundOf, refundsOfSale, syncDay } from "./offline-day-support";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -146,6 +146,26 @@ describe.each(TRANSPORTS)("refunds over $name", (transport) => {
     expect(other.refunds.errors).toEqual([
       { clientTempId: refund.clientTempId, error: `clientTempId ${refund.clientTempId} was already used for a different refund; the original was kept unchanged`, retryable: false },
     ]);
+  });
+
+  it("answers a refund the database refuses (stock pushed past its range) as that refund's error, recording the rest of the day", async () => {
+    const fresh = await t.seed();
+    const h = authHeaders(fresh.tokens.cashier, fresh.shopId);
+    const full = fresh.products[1];
+    await t.dataSource.query(`UPDATE products SET stock = 2147483647 WHERE shop_id = $1 AND id = $2`, [fresh.shopId, full.id]);
+    await t.dataSource.query(`INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason) VALUES ($1, $2, 2147483647 - (SELECT COALESCE(sum(quantity_delta), 0) FROM stock_movements WHERE shop_id = $1 AND product_id = $2), 'adjustment')`, [fresh.shopId, full.id]);
+    const sale = paidSale(fresh);
+    const overflow = refundOf(fresh, { clientTempId: sale.clientTempId }, { restock: true, lines: [{ productId: full.id, quantity: 1, amount: 1 }], totalAmount: 1 });
+    const fine = refundOf(fresh, { clientTempId: sale.clientTempId }, { restock: true });
+    const answer = await syncDay(transport, t.url, h, { customers: [customerOf()], sales: [sale], refunds: [overflow, fine] });
+    expect(answer.httpStatus).toBe(200);
+    expect(answer.customers.synced).toHaveLength(1);
+    expect(answer.sales.synced).toHaveLength(1);
+    expect(answer.refunds.synced.map((s) => s.clientTempId)).toEqual([fine.clientTempId]);
+    expect(answer.refunds.errors).toEqual([
+      { clientTempId: overflow.clientTempId, error: "Invalid refund: quantities push a product's stock past the range the server can count; it was not saved", retryable: false },
+    ]);
+    expect(await checkInvariants(t.dataSource, { shopId: fresh.shopId })).toEqual([]);
   });
 
   it("answers an invalid refund with an error naming the field", async () => {
