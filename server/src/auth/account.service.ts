@@ -98,6 +98,15 @@ export class AccountService {
   }
 
   /** For the CLI: gives a user (by id or email) a role in a shop, or changes the role they have. */
+  /** A new shop (a deployment's first step: then its owner with `user add` and `member add`). */
+  async addShop(name: string): Promise<{ id: string; name: string }> {
+    const trimmed = name.trim();
+    if (!trimmed || trimmed.length > 200) throw new ValidationError("name", "must be 1 to 200 characters");
+    const id = randomUUID();
+    await this.dataSource.query(`INSERT INTO shops (id, name) VALUES ($1, $2)`, [id, trimmed]);
+    return { id, name: trimmed };
+  }
+
   async addMember(shopId: string, user: string, role: string): Promise<ShopMembership> {
     if (!isMemberRole(role)) throw new ValidationError("role", "must be one of owner, manager, cashier, viewer");
     if (!isUuid(shopId)) throw new ValidationError("shop", "must be a shop id (UUID)");

@@ -7,7 +7,8 @@ import { authSettingsOf } from "../services";
 import { DomainError } from "../shared/errors";
 
 /** `user add` and `member add`: what an operator runs to let people sign in. */
-export const ACCOUNT_USAGE = `  user add --email <email> --name <name>        create a user; the password is read from stdin
+export const ACCOUNT_USAGE = `  shop add --name <name>                         create a shop; prints its id
+  user add --email <email> --name <name>        create a user; the password is read from stdin
   member add --shop <id> --user <id|email> --role <owner|manager|cashier|viewer>
                                                  give a user a role in a shop (or change it)`;
 
@@ -32,6 +33,13 @@ async function runAccountCommand(config: AppConfig, args: string[], withDatabase
     const password = await readPassword();
     const user = await withDatabase((ds) => accounts(ds).addUser({ email: values.email!, name: values.name!, password }));
     process.stdout.write(`${JSON.stringify(user)}\n`);
+    return 0;
+  }
+  if (noun === "shop" && verb === "add") {
+    const { values } = parseArgs({ args: rest, options: { name: { type: "string" } } });
+    if (!values.name) throw new ConfigError("shop add: --name is required");
+    const shop = await withDatabase((ds) => accounts(ds).addShop(values.name!));
+    process.stdout.write(`${JSON.stringify(shop)}\n`);
     return 0;
   }
   if (noun === "member" && verb === "add") {

@@ -79,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
+    case "shop":
     case "user":
     case "member":
       return accountCommand(config, argv, (work) => withDatabase(config, (db) => work(db.dataSource)));
