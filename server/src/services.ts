@@ -15,6 +15,7 @@ import { type SyncLimits, type SyncObserver, SyncService } from "./sync/sync.ser
 import { OfflineSyncService } from "./sync/offline-sync.service";
 import { RefundService } from "./sales/refund.service";
 import { ShopSettingsService } from "./catalog/shop-settings.service";
+import { CatalogFeedService } from "./catalog/catalog-feed.service";
 
 export type Services = {
   sync: SyncService;
@@ -22,6 +23,7 @@ export type Services = {
   refunds: RefundService;
   shopSettings: ShopSettingsService;
   products: ProductService;
+  catalog: CatalogFeedService;
   customers: CustomerService;
   sales: SaleService;
   inventory: InventoryService;
@@ -57,6 +59,7 @@ export function createServices(
     refunds: new RefundService(dataSource),
     shopSettings: new ShopSettingsService(dataSource),
     products: new ProductService(dataSource),
+    catalog: new CatalogFeedService(dataSource, auth.jwtSecret),
     customers: new CustomerService(dataSource),
     sales: new SaleService(dataSource),
     inventory: new InventoryService(dataSource),

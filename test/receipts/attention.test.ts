@@ -49,7 +49,7 @@ describe("the attention list's items", () => {
     const { shop, owner, till } = await fixture();
     const mug = shop.products[2];
     const flagged = receiptSale(shop, 1, { totalAmount: 999 });
-    const oversold = receiptSale(shop, 4, { items: [{ productId: mug.id, quantity: mug.stock + 2, price: 0 }], totalAmount: 0 });
+    const oversold = receiptSale(shop, 4, { items: [{ productId: mug.id, quantity: mug.stock + 2, price: mug.price }], totalAmount: mug.price * (mug.stock + 2) });
     const answer = await syncWith(TRANSPORTS[1], t.url, till.headers, [flagged, oversold], { unsentCount: 0 });
     expect(answer.errors).toEqual([]);
     const items = await attention(t, owner);
@@ -153,7 +153,7 @@ describe("resolveAttention", () => {
   it("brings negative stock back only when it goes lower than when it was resolved", async () => {
     const { shop, owner, till } = await fixture();
     const mug = shop.products[2];
-    const sell = (quantity: number) => syncWith(TRANSPORTS[0], t.url, till.headers, [receiptSale(shop, null, { items: [{ productId: mug.id, quantity, price: 0 }], totalAmount: 0 })]);
+    const sell = (quantity: number) => syncWith(TRANSPORTS[0], t.url, till.headers, [receiptSale(shop, null, { items: [{ productId: mug.id, quantity, price: mug.price }], totalAmount: mug.price * quantity })]);
     await sell(mug.stock + 2);
     await resolve(owner, `stock:${mug.id}`, "Counted");
     await gql(t.url, owner, `mutation($p: ID!) { adjustInventory(productId: $p, delta: 1, reason: "found one") { stock } }`, { p: mug.id });

@@ -32,7 +32,16 @@ export type KnownReferences = {
   customersByTempId?: ReadonlyMap<string, string>;
   /** The shop's offline card limit in cents; null when there is none. */
   offlineCardLimitCents?: number | null;
+  /** Archived products among the batch's: id -> when it was archived (ISO). */
+  archivedProducts?: ReadonlyMap<string, string>;
+  /** The list price (cents) valid when the sale happened, by listPriceKey(productId, soldAt). */
+  listPrices?: ReadonlyMap<string, number>;
 };
+
+/** The key of a line's list price: the product and the instant of its sale. */
+export function listPriceKey(productId: string, soldAt: string): string {
+  return `${productId} ${soldAt}`;
+}
 
 export type NewSaleVerdict =
   | { kind: "refused"; error: string; code: RejectionCode }
@@ -80,8 +89,8 @@ function acceptNewSale(sale: PreparedSale, known: KnownReferences, now: number):
   const usedBy = sale.receiptNumber === null ? undefined : known.receipts?.used.get(sale.receiptNumber);
   if (usedBy !== undefined) reviewReasons.push(duplicateReceiptReason(known.receipts!.tillCode, sale.receiptNumber!, usedBy));
   const tenders = judgeSaleTenders(sale.payments, sale.totalCents, known.offlineCardLimitCents ?? null);
-  reviewReasons.push(...tenders.reviewReasons);
-  const warnings = reviewReasons.map(reviewWarning);
+  reviewReasons.push(...tenders.reviewReasons, ...priceReasonsOf(sale, known));
+  const warnings = [...reviewReasons.map(reviewWarning), ...archivedWarningsOf(sale, known)];
   const customerId = customerOf(sale, known, warnings);
   // The same policy as a customer: the sale happened, so it is kept, without the unknown cashier.
   let staffId = sale.staffId;
@@ -142,6 +151,34 @@ function reviewReasonsOf(sale: PreparedSale, now: number): string[] {
     reasons.push(`createdAt ${sale.createdAtAsSent} is implausible; the till's clock may be wrong`);
   }
   return reasons;
+}
+
+/**
+ * The customer paid the till's price, so the line is recorded at it; a price that is not the list
+ * price valid when the sale happened (a till with a stale catalogue, a price typed by hand) makes a
+ * person look. A sale at the price valid then is not flagged, even if the price changed since.
+ * The unit price before discount is compared; a discount is the till's own, visible field.
+ */
+function priceReasonsOf(sale: PreparedSale, known: KnownReferences): string[] {
+  const reasons: string[] = [];
+  sale.items.forEach((item, index) => {
+    const listCents = known.listPrices?.get(listPriceKey(item.productId, sale.soldAt));
+    if (listCents === undefined || listCents === item.unitPriceCents) return;
+    reasons.push(
+      `items[${index}].price ${formatCents(item.unitPriceCents)} differs from the list price ${formatCents(listCents)} of product ` +
+        `${item.productId} valid at ${sale.createdAtAsSent}; recorded at the till's price`,
+    );
+  });
+  return reasons;
+}
+
+/** It existed when it was sold: a late sale of an archived product is recorded, with a warning. */
+function archivedWarningsOf(sale: PreparedSale, known: KnownReferences): string[] {
+  const products = [...new Set(sale.items.map((item) => item.productId))];
+  return products.flatMap((id) => {
+    const archivedAt = known.archivedProducts?.get(id);
+    return archivedAt === undefined ? [] : [`Product ${id} was archived at ${archivedAt}; the sale was recorded`];
+  });
 }
 
 /** A till's clock may run ahead a little; a day ahead (or a date before 2000) means it is wrong. */

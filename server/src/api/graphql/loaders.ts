@@ -3,6 +3,7 @@ import type { StaffMember } from "../../auth/staff.service";
 import type { TillEntity } from "../../db/entities/till.entity";
 import type { CustomerEntity } from "../../db/entities/customer.entity";
 import type { ProductEntity } from "../../db/entities/product.entity";
+import type { PricePoint } from "../../catalog/product.service";
 import type { SaleItemEntity } from "../../db/entities/sale-item.entity";
 import type { Services } from "../../services";
 import type { RequestContext } from "../../auth/request-context";
@@ -13,6 +14,7 @@ import type { PaymentRow, RefundLineRow, RefundRow } from "../../sales/refund.se
 /** Per request and per shop, so a list of 200 sales costs three queries, not 600, and never mixes shops. */
 export type Loaders = {
   product: DataLoader<string, ProductEntity | null>;
+  priceHistory: DataLoader<string, PricePoint[]>;
   customer: DataLoader<string, CustomerEntity | null>;
   saleItems: DataLoader<string, SaleItemEntity[]>;
   till: DataLoader<string, TillEntity | null>;
@@ -32,6 +34,10 @@ export function createLoaders(auth: RequestContext, services: Services): Loaders
     product: new DataLoader(async (ids) => {
       const found = await services.products.byIds(shopId, ids);
       return ids.map((id) => found.get(id) ?? null);
+    }),
+    priceHistory: new DataLoader(async (ids) => {
+      const found = await services.products.priceHistories(shopId, ids);
+      return ids.map((id) => found.get(id.toLowerCase()) ?? []);
     }),
     customer: new DataLoader(async (ids) => {
       const found = await services.customers.byIds(shopId, ids);

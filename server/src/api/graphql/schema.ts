@@ -12,6 +12,7 @@ import { TillResolver } from "./resolvers/till.resolver";
 import { AttentionResolver } from "./resolvers/attention.resolver";
 import { RefundLineResolver, RefundResolver, SaleMoneyResolver } from "./resolvers/refund.resolver";
 import { ShopSettingsResolver } from "./resolvers/shop-settings.resolver";
+import { CatalogResolver } from "./resolvers/catalog.resolver";
 
 export const RESOLVERS = [
   SyncResolver,
@@ -28,6 +29,7 @@ export const RESOLVERS = [
   RefundLineResolver,
   SaleMoneyResolver,
   ShopSettingsResolver,
+  CatalogResolver,
 ] as const;
 
 /** Input values are validated by the services (per sale for sync), so type-graphql's validation stays off. */

@@ -10,6 +10,7 @@ import { buildGraphQLContext } from "../graphql/context";
 import type { Services } from "../../services";
 import { DomainError } from "../../shared/errors";
 import { syncRoute } from "../rest/sync.route";
+import { CATALOG_PATH, catalogRoute } from "../rest/catalog.route";
 import { authRoutes } from "../rest/auth.routes";
 import { openApiRoute } from "../rest/openapi.route";
 import { type Authenticator, headerAuthenticator } from "./authenticator";
@@ -66,6 +67,7 @@ export async function createApp(
 
   const json = express.json({ limit: config.maxBodyBytes, strict: false });
   app.use("/api/pos/sync", ...syncRateLimits(config, "rest", rateLimitStores), json, syncRoute(services, authenticateRequest));
+  app.use(CATALOG_PATH, ...syncRateLimits(config, "rest", rateLimitStores), catalogRoute(services, authenticateRequest));
   app.use(
     "/graphql",
     ...syncRateLimits(config, "graphql", rateLimitStores),

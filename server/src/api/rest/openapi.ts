@@ -7,6 +7,7 @@ import { offlineCustomerSchema } from "../../sync/offline-customer";
 import { offlineRefundSchema } from "../../sync/offline-refund";
 import { MAX_PAYMENTS, paymentSchema } from "../../sync/tenders";
 import { type ErrorCode, errorBodySchema, syncResponseSchema } from "./response.schemas";
+import { registerCatalogRoute } from "./catalog.openapi";
 
 /**
  * The REST routes' contract document (OpenAPI 3.1), generated from the zod schemas that validate
@@ -195,6 +196,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     description: "A user's token (`Authorization: Bearer <token>`), as `npm run cli -- token --user <id>` or the demo seed issues it.",
   });
   registerSyncRoute(registry);
+  registerCatalogRoute(registry, { security: [{ [BEARER_AUTH]: [] }], headers: shopHeaders, errorResponse });
   return new OpenApiGeneratorV31(registry.definitions, { sortComponents: "alphabetically" }).generateDocument({
     openapi: "3.1.0",
     info: {
@@ -205,7 +207,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
         "in later versions, never renamed or removed: ignore the ones you do not know. Decide on an error's `code`, " +
         "never on its wording.",
     },
-    tags: [{ name: "sync", description: "Offline sales, exactly once." }],
+    tags: [
+      { name: "sync", description: "Offline sales, exactly once." },
+      { name: "catalog", description: "The catalogue a till keeps offline, with deltas." },
+    ],
   });
 }
 

@@ -25,6 +25,10 @@ export class ProductEntity {
   @Column("integer", { name: "low_stock_threshold" })
   lowStockThreshold!: number;
 
+  /** Archived products keep their row (sales reference them); null unless archived. */
+  @Column("timestamptz", { name: "archived_at", nullable: true })
+  archivedAt!: Date | null;
+
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 

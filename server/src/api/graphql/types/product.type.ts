@@ -1,3 +1,4 @@
+import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 
 @ObjectType("Product", { description: "An item on sale in one shop." })
@@ -19,6 +20,21 @@ export class ProductType {
 
   @Field(() => Int)
   lowStockThreshold!: number;
+
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: "When the product was archived (archiveProduct); null unless archived. Archived products are not listed by `products`.",
+  })
+  archivedAt!: Date | null;
+}
+
+@ObjectType("PricePoint", { description: "A list price and the instant it took effect." })
+export class PricePointType {
+  @Field(() => Float)
+  price!: number;
+
+  @Field(() => DateTimeISOResolver)
+  validFrom!: Date;
 }
 
 @InputType("CreateProductInput")
