@@ -207,21 +207,21 @@ describe.each(TRANSPORTS)("sync policy over $name", (transport) => {
 
   it("does not flag a total within a cent of its lines, rounding each discounted line to the cent", async () => {
     const { shop, sync } = await setup();
-    const p = shop.products[0];
-    // 3 x 10.00 at 12.5% = 26.25 exactly; 1 x 0.99 at 33.33% = 0.660033 -> 0.66
+    // At their list prices (issue 12 flags any other): 3 x 12.00 at 12.5% = 31.50 exactly; 1 x 2.49 at 33.33% = 1.660083 -> 1.66
+    const [mug, milk] = [shop.products[2], shop.products[1]];
     const sale = saleOf(shop, {
       items: [
-        { productId: p.id, quantity: 3, price: 10, discountPercent: 12.5 },
-        { productId: p.id, quantity: 1, price: 0.99, discountPercent: 33.33 },
+        { productId: mug.id, quantity: 3, price: mug.price, discountPercent: 12.5 },
+        { productId: milk.id, quantity: 1, price: milk.price, discountPercent: 33.33 },
       ],
-      totalAmount: 26.92,
+      totalAmount: 33.16,
     });
     const answer = await sync([sale]);
     expect(answer.synced[0].warnings).toEqual([]);
     const [row] = await saleRowsFor(t.dataSource, shop.shopId, sale.clientTempId);
     expect(row.needs_review).toBe(false);
     const lines = await t.dataSource.query(`SELECT line_total_cents::int AS c FROM sale_items WHERE shop_id = $1 AND sale_id = $2 ORDER BY position`, [shop.shopId, row.id]);
-    expect(lines).toEqual([{ c: 2625 }, { c: 66 }]);
+    expect(lines).toEqual([{ c: 3150 }, { c: 166 }]);
   });
 
   it("keeps one bad sale from blocking the others and answers in input order", async () => {
