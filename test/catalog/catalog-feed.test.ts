@@ -109,11 +109,14 @@ describe.each(FEEDS)("the catalogue feed over $name", (feed) => {
 });
 
 describe("GET /api/pos/catalog query validation", () => {
-  it("names limit when it is not a number", async () => {
+  it("names limit when it is not a number, and reads the legacy template ?since=&limit= as a first pull", async () => {
     const shop = await t.seed();
     const res = await fetch(`${t.url}/api/pos/catalog?limit=abc`, { headers: ownerHeaders(shop) });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: "BAD_USER_INPUT", error: expect.stringContaining("limit") });
+    const template = await fetch(`${t.url}/api/pos/catalog?since=&limit=`, { headers: ownerHeaders(shop) });
+    expect(template.status).toBe(200);
+    expect(((await template.json()) as { products: unknown[] }).products).toHaveLength(shop.products.length);
     const twice = await fetch(`${t.url}/api/pos/catalog?since=a&since=b`, { headers: ownerHeaders(shop) });
     expect(twice.status).toBe(400);
     expect(await twice.json()).toMatchObject({ error: expect.stringContaining("since") });

@@ -92,7 +92,8 @@ export class CatalogFeedService {
     if (!Number.isInteger(first) || first < 1 || first > MAX_CATALOG_PAGE) {
       throw new ValidationError(fields.first, `must be an integer from 1 to ${MAX_CATALOG_PAGE}`);
     }
-    const from = since == null ? FEED_START : this.cursors.open(ctx.shopId, since, fields.since);
+    // An empty cursor is no cursor: a till that stores "" before its first pull gets everything.
+    const from = since == null || since === "" ? FEED_START : this.cursors.open(ctx.shopId, since, fields.since);
     const rows = await this.dataSource.query<Row[]>(CATALOG_PAGE_SQL, [
       ctx.shopId,
       from.xid.toString(),

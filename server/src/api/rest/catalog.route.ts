@@ -14,7 +14,9 @@ export function catalogRoute(services: Services, authenticateRequest: Authentica
   const router = Router();
   router.get("/", async (req, res) => {
     const auth = await authenticateRequest(req);
-    const query = parseInput(catalogQuerySchema, req.query);
+    // `?since=&limit=` is the legacy tills' template: an empty value is an absent one (the first pull, the default page).
+    const present = Object.fromEntries(Object.entries(req.query).filter(([, value]) => value !== ""));
+    const query = parseInput(catalogQuerySchema, present);
     const page = await services.catalog.changes(auth, query.since, query.limit, { since: "since", first: "limit" });
     res.json(bodyOf(page));
   });

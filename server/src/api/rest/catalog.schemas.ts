@@ -7,7 +7,7 @@ import { MAX_CATALOG_PAGE } from "../../catalog/catalog-feed.service";
  */
 export const catalogQuerySchema = z.object({
   since: z.string({ error: "must be one cursor string" }).optional().meta({
-    description: "The `cursor` of a previous answer: what changed after it. Absent: the whole catalogue, paged. Opaque and bound to the shop.",
+    description: "The `cursor` of a previous answer: what changed after it. Absent or empty: the whole catalogue, paged. Opaque and bound to the shop.",
   }),
   limit: z.coerce
     .number({ error: `must be an integer from 1 to ${MAX_CATALOG_PAGE}` })
@@ -15,7 +15,7 @@ export const catalogQuerySchema = z.object({
     .min(1, { error: `must be an integer from 1 to ${MAX_CATALOG_PAGE}` })
     .max(MAX_CATALOG_PAGE, { error: `must be an integer from 1 to ${MAX_CATALOG_PAGE}` })
     .optional()
-    .meta({ description: `Changes per page, 1..${MAX_CATALOG_PAGE} (500 when absent).`, type: "integer" }),
+    .meta({ description: `Changes per page, 1..${MAX_CATALOG_PAGE} (500 when absent or empty).`, type: "integer" }),
 });
 
 const catalogProductSchema = z
