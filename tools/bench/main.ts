@@ -16,6 +16,7 @@ import { type PreparedRequest, type TransportName, oneSaleLatency, prepareReques
 import { rawBatch, rawReplayBatch } from "./raw-sql";
 import { type Machine, type Row, fmt, markdownReport, textTable } from "./report";
 import { startServerProcess } from "./server-process";
+import { measureCatalogFeed } from "./catalog-feed";
 import { type BenchShop, type RawSaleRows, batchesOf, makeSales, rawRowsOf, seedBenchShop } from "./workload";
 
 const BATCH_SIZES = [100, 500, 1000] as const;
@@ -213,6 +214,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < LATENCY_CONNECTIONS; i++) shops.push(await seedBenchShop(admin.dataSource, secret, 100));
       await measureLatency(server.url, shops, "a shop each");
       await measureMemory(server, await seedBenchShop(admin.dataSource, secret));
+      await measureCatalogFeed(server.url, admin.dataSource, secret, rows, log);
       await server.stop();
       await verdict(admin, `PostgreSQL (${fresh.name})`);
     } finally {
