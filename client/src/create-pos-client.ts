@@ -2,7 +2,7 @@ import type { ApolloClient } from "@apollo/client/core";
 import { createApolloClient } from "./apollo";
 import type { TillAuth } from "./auth/till-auth";
 import { CacheSync } from "./cache/cache-sync";
-import { createCache } from "./cache/create-cache";
+import { type CatalogView, createCache } from "./cache/create-cache";
 import { LocalOverlay } from "./cache/local-overlay";
 import { CachePersistence } from "./pos-client/cache-persistence";
 import { wireAuth } from "./pos-client/auth-wiring";
@@ -26,7 +26,8 @@ export { type PosClient, SaleInFlightError } from "./pos-client/pos-client";
 export function createPosClient(options: PosClientOptions): PosClient {
   const settings = resolveSettings(options);
   const overlay = new LocalOverlay();
-  const cache = createCache(overlay);
+  const catalog: CatalogView = { store: null };
+  const cache = createCache(overlay, catalog);
   // Aborted by dispose(): a request still out must not keep the client from stopping.
   const stopRequests = new AbortController();
   const status = new StatusStore(browserSaysOnline());
@@ -56,6 +57,8 @@ export function createPosClient(options: PosClientOptions): PosClient {
       transport: options.transport ?? apolloSyncTransport,
       networkEvents: options.networkEvents,
       shopSettings,
+      catalog,
+      cache,
     }),
   );
   return facade({ apollo, status, persistence, opening, stopRequests, tillAuth: auth?.tillAuth ?? null });
@@ -87,6 +90,7 @@ function facade({ apollo, status, persistence, opening, stopRequests, tillAuth }
     createCustomer: async (input) => (await openSession()).createCustomer(input),
     refundSale: async (saleId, lines, options) => (await openSession()).refundSale(saleId, lines, options),
     entityRecords: () => session?.entityRecords() ?? [],
+    refreshCatalog: async () => (await openSession()).refreshCatalog(),
     sync: async () => (await opening).sync(),
     pendingSales: () => session?.pendingSales() ?? [],
     outboxRecords: () => session?.outboxRecords() ?? [],

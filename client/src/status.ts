@@ -19,6 +19,10 @@ export type PosSyncStatus = {
   lastSyncedAt: string | null;
   /** When the next automatic attempt is due after a failure (ISO-8601). */
   nextRetryAt: string | null;
+  /** When the stored catalogue was last brought fully up to date (ISO-8601); null before the first pull. */
+  catalogSyncedAt: string | null;
+  /** The feed position the stored catalogue is at (opaque; changes when the catalogue does). */
+  catalogVersion: string | null;
 };
 
 export type StatusListener = (status: PosSyncStatus) => void;
@@ -29,7 +33,7 @@ export class StatusStore {
   private readonly listeners = new Set<StatusListener>();
 
   constructor(online: boolean) {
-    this.current = { online, syncing: false, authRequired: false, pending: 0, synced: 0, failed: 0, lastError: null, lastSyncedAt: null, nextRetryAt: null };
+    this.current = { online, syncing: false, authRequired: false, pending: 0, synced: 0, failed: 0, lastError: null, lastSyncedAt: null, nextRetryAt: null, catalogSyncedAt: null, catalogVersion: null };
   }
 
   get(): PosSyncStatus {

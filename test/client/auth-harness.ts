@@ -58,6 +58,7 @@ export function authClient(t: TestServer, shopId: string, options: AuthClientOpt
     syncIntervalMs: 0,
     syncOnStart: false,
     syncAfterRecordMs: false,
+    catalogIntervalMs: false,
     networkEvents: false,
     locks: null,
     ...rest,

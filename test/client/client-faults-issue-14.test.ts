@@ -19,6 +19,7 @@ function quietClient(storage: KeyValueStorage, options: Partial<PosClientOptions
     storage,
     syncIntervalMs: 0,
     syncOnStart: false,
+    catalogIntervalMs: false,
     syncAfterRecordMs: false,
     networkEvents: false,
     locks: null,

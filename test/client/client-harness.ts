@@ -47,6 +47,7 @@ export function testClient(t: TestServer, shopId: string, options: Partial<PosCl
     syncIntervalMs: 0,
     syncOnStart: false,
     syncAfterRecordMs: false,
+    catalogIntervalMs: false,
     networkEvents: false,
     locks: null,
     ...options,

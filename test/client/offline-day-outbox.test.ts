@@ -70,6 +70,20 @@ describe("an offline day in the outbox", () => {
     await client.dispose();
   });
 
+  it("discards a refund not yet sent: it leaves the outbox and its units no longer count in the shown stock", async () => {
+    const shop = await t.seed();
+    const { client } = await offlineClient(shop);
+    const before = cachedStock(client, mug(shop).id)!;
+    const sale = await client.recordSale({ items: [{ productId: mug(shop).id, quantity: 2, price: 12 }] });
+    const refund = await client.refundSale(sale.clientTempId, [{ productId: mug(shop).id, quantity: 2 }]);
+    expect(cachedStock(client, mug(shop).id)).toBe(before);
+    await client.discard(refund.clientTempId);
+    expect(client.entityRecords()).toHaveLength(0);
+    expect(cachedStock(client, mug(shop).id)).toBe(before - 2);
+    expect(client.status().pending).toBe(1);
+    await client.dispose();
+  });
+
   it("takes cash beyond the total and marks every tender taken offline", async () => {
     const shop = await t.seed();
     const { client } = await offlineClient(shop);

@@ -12,6 +12,7 @@ describe("sync attempts while offline", () => {
       fetch: offline,
       syncIntervalMs: 0,
       syncOnStart: false,
+      catalogIntervalMs: false,
       syncAfterRecordMs: false,
       networkEvents: false,
       locks: null,

@@ -11,6 +11,7 @@ function clientWith(answer: (sales: OfflineSale[], call: number) => SendOutcome 
     storage,
     syncIntervalMs: 0,
     syncOnStart: false,
+    catalogIntervalMs: false,
     syncAfterRecordMs: false,
     networkEvents: false,
     locks: null,

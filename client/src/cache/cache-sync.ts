@@ -60,6 +60,10 @@ export class CacheSync {
     });
   }
 
+  forgetEntities(clientTempIds: string[]): void {
+    this.cache.batch({ update: () => this.overlay.forgetRefunds(clientTempIds) });
+  }
+
   private replaceCustomer(cache: InMemoryCache, tempId: string, serverId: string): void {
     const tempKey = cache.identify({ __typename: "Customer", id: tempId });
     const serverKey = cache.identify({ __typename: "Customer", id: serverId });

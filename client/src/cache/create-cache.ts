@@ -1,5 +1,9 @@
-import { InMemoryCache, type Reference } from "@apollo/client/core";
+import { type FieldPolicy, InMemoryCache, type Reference } from "@apollo/client/core";
+import type { CatalogStore } from "../catalog/catalog-store";
 import type { LocalOverlay } from "./local-overlay";
+
+/** The stored catalogue, once the session has opened it (the cache exists before). */
+export type CatalogView = { store: CatalogStore | null };
 
 type StoredSalePage = { __typename?: string; items: Reference[]; nextCursor: string | null };
 
@@ -9,13 +13,15 @@ type StoredSalePage = { __typename?: string; items: Reference[]; nextCursor: str
  *   even after the page is refetched from a server that does not know them yet, and is made of
  *   them alone while no server page is cached;
  * - a product's `stock` is the stored (server) figure minus what unsynced sales took;
- * - `Sale.syncState` / `Sale.syncError` (`@client`) tell pending, syncing, failed and synced apart.
+ * - `Sale.syncState` / `Sale.syncError` (`@client`) tell pending, syncing, failed and synced apart;
+ * - `products(search)` and `product(id)` not in the cache are answered from the stored catalogue.
  */
-export function createCache(overlay: LocalOverlay): InMemoryCache {
+export function createCache(overlay: LocalOverlay, catalog: CatalogView = { store: null }): InMemoryCache {
   return new InMemoryCache({
     typePolicies: {
       Query: {
         fields: {
+          ...catalogFields(catalog),
           sales: {
             read(existing: StoredSalePage | undefined, { args, toReference, canRead }) {
               overlay.version();
@@ -63,4 +69,30 @@ export function createCache(overlay: LocalOverlay): InMemoryCache {
       },
     },
   });
+}
+
+/**
+ * Offline, or with a purged cache: a search, or one product, answered from the stored catalogue
+ * (its products are written into the cache as entities when it opens).
+ */
+function catalogFields(catalog: CatalogView): { products: FieldPolicy<readonly Reference[]>; product: FieldPolicy<Reference> } {
+  return {
+    products: {
+      // A list from the server (or the catalogue) replaces the one before: lists are not merged.
+      merge: false,
+      keyArgs: ["search"],
+      read(existing: readonly Reference[] | undefined, { args, toReference, canRead }) {
+        if (existing !== undefined || !catalog.store || catalog.store.syncedAt === null) return existing;
+        const refs = catalog.store.search(typeof args?.search === "string" ? args.search : "").map((p) => toReference({ __typename: "Product", id: p.id }));
+        return refs.every((ref) => ref && canRead(ref)) ? (refs as readonly Reference[]) : undefined;
+      },
+    },
+    product: {
+      read(existing: Reference | undefined, { args, toReference, canRead }) {
+        if (existing !== undefined || !catalog.store || typeof args?.id !== "string" || !catalog.store.product(args.id)) return existing;
+        const ref = toReference({ __typename: "Product", id: args.id });
+        return ref && canRead(ref) ? ref : undefined;
+      },
+    },
+  };
 }

@@ -68,6 +68,13 @@ export class LocalOverlay {
     if (changed) this.changed();
   }
 
+  /** Refunds discarded from the outbox: their units no longer count as put back. */
+  forgetRefunds(ids: Iterable<string>): void {
+    let changed = false;
+    for (const id of ids) changed = this.restocks.delete(id) || changed;
+    if (changed) this.changed();
+  }
+
   private soldFor(productId: string): number {
     return this.deductions.get(productId) ?? 0;
   }

@@ -6,7 +6,8 @@ import type { KeyValueStorage } from "../storage/storage";
  * Bump when the cache's shape changes incompatibly (type policies, key fields, the meaning of a
  * local field): a persisted cache written under another version is purged instead of restored.
  */
-export const CACHE_SCHEMA_VERSION = "pos-sync-cache-1";
+// 2: `products` keyed by its `search` argument (the catalogue answers searches offline).
+export const CACHE_SCHEMA_VERSION = "pos-sync-cache-2";
 
 export type PersistedCacheOptions = {
   key: string;

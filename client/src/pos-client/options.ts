@@ -42,6 +42,14 @@ export type PosClientOptions = {
   syncAfterRecordMs?: number | false;
   /** Sync as soon as the client is ready (default true). */
   syncOnStart?: boolean;
+  /**
+   * The stored catalogue is pulled from the server's change feed on start, after each sync that
+   * reached the server, and every this many ms (default 5 minutes); false turns the automatic
+   * pulls off (`refreshCatalog()` still pulls).
+   */
+  catalogIntervalMs?: number | false;
+  /** Products and customers per feed page (default 500, at most 1000). */
+  catalogPageSize?: number;
   /** How long synced records stay in the outbox (default 7 days). */
   retentionMs?: number;
   backoff?: Partial<BackoffOptions>;
@@ -100,6 +108,8 @@ export type Settings = {
   syncIntervalMs: number;
   syncAfterRecordMs: number | false;
   syncOnStart: boolean;
+  catalogIntervalMs: number | false;
+  catalogPageSize: number;
   retentionMs: number;
   backoff: BackoffOptions;
   now: () => number;
@@ -115,6 +125,8 @@ export function resolveSettings(options: PosClientOptions): Settings {
     syncIntervalMs: options.syncIntervalMs ?? 30_000,
     syncAfterRecordMs: options.syncAfterRecordMs ?? 500,
     syncOnStart: options.syncOnStart ?? true,
+    catalogIntervalMs: options.catalogIntervalMs ?? 5 * 60_000,
+    catalogPageSize: options.catalogPageSize ?? 500,
     retentionMs: options.retentionMs ?? 7 * DAY,
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     now: options.now ?? Date.now,

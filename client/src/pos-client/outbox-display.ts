@@ -33,6 +33,11 @@ export class OutboxDisplay {
     this.refreshCounts();
   }
 
+  /** Customers or refunds discarded from the outbox: a refund's restock no longer counts in the shown stock. */
+  forgetEntities(clientTempIds: string[]): void {
+    this.cacheSync.forgetEntities(clientTempIds);
+  }
+
   /** Unsynced sales that left the outbox (discarded) leave the cache, and give their stock back. */
   forget(clientTempIds: string[]): void {
     this.cacheSync.forget(clientTempIds);

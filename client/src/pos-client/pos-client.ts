@@ -28,6 +28,8 @@ export type PosClient = {
   /** The customers and refunds of the outbox (synced ones until pruned). */
   entityRecords(): EntityRecord[];
   sync(): Promise<SyncReport>;
+  /** Pulls the catalogue's changes now; resolves true once current, false when the server could not be asked. */
+  refreshCatalog(): Promise<boolean>;
   /** Sales not yet on the server (pending, syncing, failed), in recorded order. */
   pendingSales(): OutboxRecord[];
   /** Every record of the outbox, synced ones included until pruned. */

@@ -1,8 +1,8 @@
-import type { ApolloClient } from "@apollo/client/core";
+import type { ApolloClient, InMemoryCache } from "@apollo/client/core";
 import type { CacheSync } from "../cache/cache-sync";
 import { Outbox } from "../outbox/outbox";
 import { type OutboxRecord, type PendingRecord, isUnsynced, toPending } from "../outbox/outbox-record";
-import type { EntityRecord } from "../outbox/entity-record";
+import { type EntityRecord, entityToPending } from "../outbox/entity-record";
 import { type CustomerInput, type RefundLineInput, type RefundOptions, buildOfflineCustomer, buildOfflineRefund } from "../record-entities";
 import { type RecordingContext, type SaleInput, buildOfflineSale } from "../record-sale";
 import type { StatusStore } from "../status";
@@ -19,6 +19,8 @@ import { OutboxDisplay } from "./outbox-display";
 import { SaleInFlightError } from "./pos-client";
 import { RecordTrigger } from "./record-trigger";
 import type { ShopSettingsStore } from "./shop-settings";
+import { CatalogWiring } from "./catalog-wiring";
+import type { CatalogView } from "../cache/create-cache";
 
 export type SessionDeps = {
   storage: KeyValueStorage;
@@ -30,6 +32,8 @@ export type SessionDeps = {
   transport: (apollo: ApolloClient<unknown>) => SyncTransport;
   networkEvents?: boolean;
   shopSettings: ShopSettingsStore;
+  catalog: CatalogView;
+  cache: InMemoryCache;
 };
 
 /**
@@ -46,6 +50,7 @@ export class PosSession {
     private readonly outbox: Outbox,
     private readonly display: OutboxDisplay,
     private readonly engine: SyncEngine,
+    private readonly catalog: CatalogWiring,
   ) {
     this.recordTrigger = new RecordTrigger(deps.settings.syncAfterRecordMs, () => engine.trigger());
   }
@@ -64,7 +69,8 @@ export class PosSession {
     deps.cacheSync.showEntities(outbox.entities.all());
     const display = new OutboxDisplay(outbox, deps.cacheSync, deps.status);
     display.refreshCounts();
-    const session = new PosSession(deps, outbox, display, createEngine(deps, outbox, display));
+    const catalog = await CatalogWiring.open(deps);
+    const session = new PosSession(deps, outbox, display, createEngine(deps, outbox, display), catalog);
     session.startTriggers();
     return session;
   }
@@ -122,12 +128,19 @@ export class PosSession {
   }
 
   async retry(clientTempId: string): Promise<void> {
+    if (this.outbox.entities.get(clientTempId)) {
+      const changed = await this.outbox.entities.update([clientTempId], (r) => (r.state === "failed" ? entityToPending(r) : r));
+      this.display.entitiesChanged(changed);
+      void this.engine.sync().then((report) => this.afterSync(report));
+      return;
+    }
     const changed = await this.outbox.update([clientTempId], (r) => (r.state === "failed" ? toPending(r) : r));
     this.display.recordsChanged(changed, []);
     void this.engine.sync().then((report) => this.afterSync(report));
   }
 
   async discard(clientTempId: string): Promise<void> {
+    if (this.outbox.entities.get(clientTempId)) return this.discardEntity(clientTempId);
     // Decided on the record as the outbox update reads it under the lock, not on a snapshot: a
     // sync (here or in another tab) may have taken it since.
     let removed: OutboxRecord | null = null;
@@ -141,8 +154,26 @@ export class PosSession {
     if (removed && isUnsynced(removed)) this.display.forget([clientTempId]);
   }
 
+  refreshCatalog(): Promise<boolean> {
+    return this.catalog.refresh();
+  }
+
+  /** A customer or refund leaves the outbox (never while in a request); a refund's restock leaves the shown stock. */
+  private async discardEntity(clientTempId: string): Promise<void> {
+    let removed: EntityRecord | null = null;
+    const kept = await this.outbox.entities.update([clientTempId], (r) => {
+      if (r.state === "syncing") return r;
+      removed = r;
+      return null;
+    });
+    if (kept.length > 0) throw new SaleInFlightError(clientTempId);
+    if (removed) this.display.forgetEntities([clientTempId]);
+    this.display.refreshCounts();
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.catalog.dispose();
     this.recordTrigger.stop();
     this.removeTriggers();
     await this.engine.dispose();

@@ -60,25 +60,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(values.json ? `${JSON.stringify(seeded)}\n` : `${JSON.stringify(seeded, null, 2)}\n`);
       return 0;
     }
-    case "check": {
-      const { values } = parseArgs({ args: rest, options: { shop: { type: "string" } } });
-      if (values.shop !== undefined && !isUuid(values.shop)) throw new ConfigError("check: --shop must be a shop id (UUID)");
-      const scope = values.shop ? { shopId: values.shop.toLowerCase() } : {};
-      const started = Date.now();
-      const [broken, volume] = await withDatabase(config, async (db) => [
-        await checkInvariants(db.dataSource, scope),
-        await checkedVolume(db.dataSource, scope),
-      ] as const);
-      if (broken.length > 0) {
-        process.stderr.write(`invariant broken: ${broken.map(describeBroken).join("\n  also broken: ")}\n`);
-        return 1;
-      }
-      process.stdout.write(
-        `invariants hold: ${volume.shops} shop(s), ${volume.sales} sales, ${volume.items} items, ${volume.products} products, ` +
-          `${volume.movements} stock movements checked in ${Date.now() - started} ms\n`,
-      );
-      return 0;
-    }
+    case "check":
+      return runCheck(config, rest);
     case "shop":
     case "user":
     case "member":
@@ -87,6 +70,27 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${USAGE}\n`);
       return command ? 2 : 0;
   }
+}
+
+/** `check [--shop <id>]`: the invariants of recorded sales; 1 naming the first broken one. */
+async function runCheck(config: AppConfig, rest: string[]): Promise<number> {
+  const { values } = parseArgs({ args: rest, options: { shop: { type: "string" } } });
+  if (values.shop !== undefined && !isUuid(values.shop)) throw new ConfigError("check: --shop must be a shop id (UUID)");
+  const scope = values.shop ? { shopId: values.shop.toLowerCase() } : {};
+  const started = Date.now();
+  const [broken, volume] = await withDatabase(config, async (db) => [
+    await checkInvariants(db.dataSource, scope),
+    await checkedVolume(db.dataSource, scope),
+  ] as const);
+  if (broken.length > 0) {
+    process.stderr.write(`invariant broken: ${broken.map(describeBroken).join("\n  also broken: ")}\n`);
+    return 1;
+  }
+  process.stdout.write(
+    `invariants hold: ${volume.shops} shop(s), ${volume.sales} sales, ${volume.items} items, ${volume.products} products, ` +
+      `${volume.movements} stock movements checked in ${Date.now() - started} ms\n`,
+  );
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -44,6 +44,11 @@ export function StatusBar(props: StatusBarProps) {
         {status.failed > 0 && <span className="failed-count">{status.failed} failed</span>}
         {status.syncing && <span>Syncing…</span>}
         {!status.syncing && status.lastSyncedAt && <span className="muted">last sync {time(status.lastSyncedAt)}</span>}
+        {status.catalogSyncedAt && (
+          <span className="muted" data-testid="catalog-from">
+            catalogue from {time(status.catalogSyncedAt)}
+          </span>
+        )}
       </p>
       {status.authRequired && <PairAgain {...props} pending={status.pending + status.failed} />}
       {syncError && <p className="muted last-error">{syncError}</p>}
