@@ -119,7 +119,7 @@ describe("a crash between a sale and its refund", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("keeps the sale and the refund that resolved, and numbers on from the highest after the restart", async () => {
+  it("keeps the sale and the refund that resolved, numbers on from the highest after the restart, then syncs each once with the refund linked", async () => {
     const shop = await t.seed();
     const dying = new DyingStorage(await FileStorage.open(dir), 1_000_000, "before");
     const { client: crashed } = await offlineClient(shop, dying as unknown as MemoryStorage);
@@ -133,6 +133,15 @@ describe("a crash between a sale and its refund", () => {
     expect(restarted.outboxRecords().map((r) => r.clientTempId)).toEqual([sale.clientTempId]);
     expect(restarted.entityRecords().map((r) => r.clientTempId)).toEqual([refund.clientTempId]);
     expect((await restarted.recordSale({ items: [{ productId: mug(shop).id, quantity: 1, price: 12 }] })).sale.receiptNumber).toBe(3);
+
+    // Then the network: the sale, its refund and the later sale each reach the server once, the refund linked.
+    expect(await restarted.sync()).toMatchObject({ kind: "done", failed: 0 });
+    const [{ sales, refunds, linked }] = await t.dataSource.query<{ sales: string; refunds: string; linked: string }[]>(
+      `SELECT (SELECT count(*) FROM sales WHERE shop_id = $1)::text AS sales, (SELECT count(*) FROM refunds WHERE shop_id = $1)::text AS refunds,
+              (SELECT count(*) FROM refunds r JOIN sales s ON s.shop_id = r.shop_id AND s.id = r.sale_id WHERE r.shop_id = $1 AND s.client_temp_id = $2)::text AS linked`,
+      [shop.shopId, sale.clientTempId],
+    );
+    expect({ sales, refunds, linked }).toEqual({ sales: "2", refunds: "1", linked: "1" });
     await restarted.dispose();
     await crashed.dispose().catch(() => undefined);
   });

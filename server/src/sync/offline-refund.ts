@@ -3,7 +3,7 @@ import { z } from "zod";
 import { fieldPath, moneyAmount as money, text } from "../shared/input";
 import { toCents } from "../shared/money";
 import { isUuid } from "../shared/uuid";
-import { MAX_ITEMS_PER_SALE, MAX_QUANTITY, MAX_TOTAL, instantSchema, receiptNumberSchema } from "./offline-sale.schema";
+import { MAX_ITEMS_PER_SALE, MAX_TOTAL, instantSchema, productIdSchema, quantitySchema, receiptNumberSchema } from "./offline-sale.schema";
 import { type PreparedPayment, canonicalPayments, paymentsSchema, preparePayments } from "./tenders";
 
 /**
@@ -18,12 +18,8 @@ const saleRefSchema = z
   .refine((r) => (r.clientTempId == null) !== (r.serverId == null), { error: "must give exactly one of clientTempId and serverId" });
 
 const lineSchema = z.object({
-  productId: z.string({ error: "must be a string" }).min(1, { error: "is required" }).max(100),
-  quantity: z
-    .number({ error: "must be a number" })
-    .int({ error: "must be a positive integer" })
-    .min(1, { error: "must be a positive integer" })
-    .max(MAX_QUANTITY, { error: `must be <= ${MAX_QUANTITY}` }),
+  productId: productIdSchema,
+  quantity: quantitySchema,
   amount: money(MAX_TOTAL),
 });
 

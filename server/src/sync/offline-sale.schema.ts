@@ -27,13 +27,17 @@ export const receiptNumberSchema = z
   .min(1, { error: "must be a positive integer" })
   .max(MAX_RECEIPT_NUMBER, { error: `must be <= ${MAX_RECEIPT_NUMBER}` });
 
+/** A line's product and how many: the same rule on a sale's items and a refund's lines. */
+export const productIdSchema = z.string({ error: "must be a string" }).min(1, { error: "is required" }).max(100);
+export const quantitySchema = z
+  .number({ error: "must be a number" })
+  .int({ error: "must be a positive integer" })
+  .min(1, { error: "must be a positive integer" })
+  .max(MAX_QUANTITY, { error: `must be <= ${MAX_QUANTITY}` });
+
 const itemSchema = z.object({
-  productId: z.string({ error: "must be a string" }).min(1, { error: "is required" }).max(100),
-  quantity: z
-    .number({ error: "must be a number" })
-    .int({ error: "must be a positive integer" })
-    .min(1, { error: "must be a positive integer" })
-    .max(MAX_QUANTITY, { error: `must be <= ${MAX_QUANTITY}` }),
+  productId: productIdSchema,
+  quantity: quantitySchema,
   price: money(MAX_PRICE),
   discountPercent: z
     .number({ error: "must be a number" })
