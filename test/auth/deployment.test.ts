@@ -29,14 +29,16 @@ describe("a production deployment set up with the CLI", () => {
     const shop = JSON.parse(await cli(env, ["shop", "add", "--name", "  Corner Café  "])) as { id: string; name: string };
     expect(shop.name).toBe("Corner Café");
     const password = "a long enough owner password";
-    const user = JSON.parse(await cli(env, ["user", "add", "--email", "Owner@Corner.example", "--name", "Olga Owner"], `${password}\n`)) as { id: string; email: string };
-    expect(user.email).toBe("owner@corner.example");
-    expect(JSON.parse(await cli(env, ["member", "add", "--shop", shop.id, "--user", "owner@corner.example", "--role", "owner"]))).toEqual({ shopId: shop.id, shopName: "Corner Café", role: "owner" });
+    // Unique per run: the same database may have been set up by an earlier run.
+    const email = `owner-${Date.now().toString(36)}@corner.example`;
+    const user = JSON.parse(await cli(env, ["user", "add", "--email", email.replace("owner-", "Owner-"), "--name", "Olga Owner"], `${password}\n`)) as { id: string; email: string };
+    expect(user.email).toBe(email);
+    expect(JSON.parse(await cli(env, ["member", "add", "--shop", shop.id, "--user", email, "--role", "owner"]))).toEqual({ shopId: shop.id, shopName: "Corner Café", role: "owner" });
     await expect(cli(env, ["shop", "add"])).rejects.toThrow(/shop add: --name is required/);
     await expect(cli(env, ["member", "add", "--shop", shop.id, "--user", user.id, "--role", "till"])).rejects.toThrow(/role/);
 
     server = await spawnServer(db, { NODE_ENV: "production", JWT_SECRET: SECRET, SEED_DEMO: "auto" });
-    const login = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "owner@corner.example", password }) });
+    const login = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
     expect(login.status).toBe(200);
     const session = (await login.json()) as { accessToken: string; memberships: { shopId: string; role: string }[] };
     expect(session.memberships).toEqual([{ shopId: shop.id, shopName: "Corner Café", role: "owner" }]);

@@ -85,6 +85,23 @@ describe("the catalogue on the till", () => {
     await client.dispose();
   });
 
+  it("pulls everything again when the server no longer reads its cursor (a rotated secret, a damaged value)", async () => {
+    const shop = await t.seed();
+    const storage = new MemoryStorage();
+    const first = testClient(t, shop.shopId, { storage, token: shop.tokens.cashier });
+    await first.ready;
+    await first.refreshCatalog();
+    await first.dispose();
+    const meta = JSON.parse((await storage.getItem(`pos-sync:${shop.shopId}:catalog:meta`))!) as { cursor: string };
+    await storage.setItem(`pos-sync:${shop.shopId}:catalog:meta`, JSON.stringify({ ...meta, cursor: `${meta.cursor.slice(0, -4)}AAAA` }));
+    const again = testClient(t, shop.shopId, { storage, token: shop.tokens.cashier });
+    await again.ready;
+    expect(await again.refreshCatalog()).toBe(true);
+    expect(again.status().catalogVersion).not.toContain("AAAA");
+    expect(again.apollo.readQuery({ query: ProductsDocument })?.products).toHaveLength(shop.products.length);
+    await again.dispose();
+  });
+
   it("answers false and keeps what it has when the server cannot be reached", async () => {
     const shop = await t.seed();
     const net = controllableFetch();

@@ -67,15 +67,22 @@ describe("an offline day synced by the client", () => {
     await client.dispose();
   });
 
-  it("sends a refund of a sale that was still queued after that sale: linked on the server, its units back in stock", async () => {
+  it("sends a refund of a sale that was still queued after that sale: shown on it at once, linked on the server, its units back in stock, and the cache ends with the server's ids", async () => {
     const shop = await t.seed();
     const { client, net, operations } = await dayClient(shop);
     const before = await stockOf(t.dataSource, shop.shopId, mug(shop).id);
     const sale = await client.recordSale({ items: [{ productId: mug(shop).id, quantity: 2, price: 12 }] });
     const refund = await client.refundSale(sale.clientTempId, [{ productId: mug(shop).id, quantity: 1 }], { restock: true, reason: "chipped" });
+    const shown = () => cachedSales(client).find((s) => s.clientTempId === sale.clientTempId);
+    expect(shown()).toMatchObject({ refundedAmount: 12, refunds: [{ id: refund.clientTempId, clientTempId: refund.clientTempId, totalAmount: 12 }] });
     net.up();
     expect(await client.sync()).toMatchObject({ kind: "done" });
     expect(operations).toEqual(["SyncOfflineSales", "SyncOffline"]);
+    // Reconciled: the sale and its refund under the server's ids, no temp entry left.
+    const synced = client.entityRecords()[0];
+    if (synced.state !== "synced") throw new Error("refund not synced");
+    expect(shown()).toMatchObject({ id: serverIdOf(client, sale.clientTempId), refundedAmount: 12, refunds: [{ id: synced.serverId, clientTempId: refund.clientTempId }] });
+    expect(Object.keys(client.apollo.cache.extract() as Record<string, unknown>)).not.toContain(`Refund:${refund.clientTempId}`);
     const onServer = await serverSale(shop, serverIdOf(client, sale.clientTempId));
     expect(onServer).toMatchObject({ refundedAmount: 12, refunds: [{ clientTempId: refund.clientTempId, needsReview: false }] });
     expect(await stockOf(t.dataSource, shop.shopId, mug(shop).id)).toBe(before - 1);

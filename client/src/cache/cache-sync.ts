@@ -1,11 +1,12 @@
 import type { InMemoryCache, Reference } from "@apollo/client/core";
-import { type CustomerRefFragment, CustomerRefFragmentDoc, SaleFieldsFragmentDoc, SaleOrderFragmentDoc } from "../generated/graphql";
-import type { EntityRecord } from "../outbox/entity-record";
+import { type CustomerRefFragment, CustomerRefFragmentDoc, RefundFieldsFragmentDoc, SaleFieldsFragmentDoc, SaleOrderFragmentDoc } from "../generated/graphql";
+import type { EntityRecord, RefundRecord } from "../outbox/entity-record";
+import { centsToAmount, toCents } from "../money";
 import { type OfflineSale, type OutboxRecord, type SyncedRecord, isUnsynced } from "../outbox/outbox-record";
 import type { LocalOverlay } from "./local-overlay";
 import { replaceReferences } from "./replace-references";
 import { receiptOf } from "../outbox/receipt-counter";
-import { saleEntityData } from "./sale-entity";
+import { refundEntityData, saleEntityData } from "./sale-entity";
 
 type SalePage = { items: Reference[]; nextCursor: string | null };
 
@@ -16,6 +17,10 @@ type SalePage = { items: Reference[]; nextCursor: string | null };
 export class CacheSync {
   /** The server's id of a customer created on this till, once it has one (set by the session). */
   resolveCustomer: (clientTempId: string) => string | undefined = () => undefined;
+  /** This till's refunds of one of its sales, by the sale's clientTempId (set by the session). */
+  refundsOf: (saleClientTempId: string) => RefundRecord[] = () => [];
+  /** The server's id of one of this till's sales, once it has one (set by the session). */
+  saleServerIdOf: (saleClientTempId: string) => string | undefined = () => undefined;
 
   constructor(
     private readonly cache: InMemoryCache,
@@ -34,7 +39,7 @@ export class CacheSync {
           if (!isUnsynced(record)) continue;
           const id = this.saleKey(record.clientTempId);
           if (cache.readFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields" })) continue;
-          cache.writeFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data: saleEntityData(record.sale, undefined, receiptOf(record), this.customerOf(record.sale)) });
+          cache.writeFragment({ id, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data: saleEntityData(record.sale, undefined, receiptOf(record), this.customerOf(record.sale), this.refundsOf(record.clientTempId)) });
         }
         this.overlay.apply(records);
       },
@@ -54,6 +59,7 @@ export class CacheSync {
             for (const line of record.refund.lines) cache.evict({ id: cache.identify({ __typename: "Product", id: line.productId }), fieldName: "stock" });
           }
           if (record.kind === "customer" && record.state === "synced") this.replaceCustomer(cache, record.clientTempId, record.serverId);
+          if (record.kind === "refund") this.showRefund(cache, record);
         }
         this.overlay.applyRefunds(records);
       },
@@ -62,6 +68,40 @@ export class CacheSync {
 
   forgetEntities(clientTempIds: string[]): void {
     this.cache.batch({ update: () => this.overlay.forgetRefunds(clientTempIds) });
+  }
+
+  /**
+   * A refund on its sale in the cache: `Refund:<clientTempId>` in the sale's `refunds` (and its
+   * amount in `refundedAmount`) at once, replaced by `Refund:<serverId>` once the server has it.
+   */
+  private showRefund(cache: InMemoryCache, record: RefundRecord): void {
+    const ref = record.refund.sale;
+    const saleId = "serverId" in ref ? ref.serverId : (this.saleServerIdOf(ref.clientTempId) ?? ref.clientTempId);
+    const saleKey = cache.identify({ __typename: "Sale", id: saleId });
+    const data = refundEntityData(record);
+    const key = cache.identify(data);
+    const tempKey = cache.identify({ __typename: "Refund", id: record.clientTempId });
+    if (!saleKey || !key || !tempKey) return;
+    cache.writeFragment({ id: key, fragment: RefundFieldsFragmentDoc, data });
+    let added = false;
+    // The list first, so the amount knows whether this refund is new to the sale.
+    cache.modify<{ refunds: Reference[] }>({
+      id: saleKey,
+      fields: {
+        refunds: (refs, { toReference }) => {
+          const list = refs as readonly Reference[];
+          added = !list.some((r) => r.__ref === tempKey || r.__ref === key);
+          return [...list.filter((r) => r.__ref !== tempKey && r.__ref !== key), toReference(key)!];
+        },
+      },
+    });
+    if (added) {
+      cache.modify<{ refundedAmount: number }>({
+        id: saleKey,
+        fields: { refundedAmount: (amount) => centsToAmount(toCents(amount as number) + toCents(record.refund.totalAmount)) },
+      });
+    }
+    if (key !== tempKey) cache.evict({ id: tempKey });
   }
 
   private replaceCustomer(cache: InMemoryCache, tempId: string, serverId: string): void {
@@ -107,7 +147,8 @@ export class CacheSync {
           const serverKey = this.saleKey(record.serverId);
           const known = cache.readFragment({ id: serverKey, fragment: SaleOrderFragmentDoc });
           if (!known?.orderId) {
-            const data = saleEntityData(record.sale, { id: record.serverId, orderId: record.orderId, syncedAt: record.syncedAt }, receiptOf(record), this.customerOf(record.sale));
+            const server = { id: record.serverId, orderId: record.orderId, syncedAt: record.syncedAt };
+            const data = saleEntityData(record.sale, server, receiptOf(record), this.customerOf(record.sale), this.refundsOf(record.clientTempId));
             cache.writeFragment({ id: serverKey, fragment: SaleFieldsFragmentDoc, fragmentName: "SaleFields", data });
           }
           if (tempKey !== serverKey) {

@@ -1,6 +1,21 @@
-import type { SaleFieldsFragment } from "../generated/graphql";
-import { centsToAmount, lineCents } from "../money";
+import type { RefundFieldsFragment, SaleFieldsFragment } from "../generated/graphql";
+import { centsToAmount, lineCents, toCents } from "../money";
+import type { RefundRecord } from "../outbox/entity-record";
 import type { OfflineSale } from "../outbox/outbox-record";
+
+export type RefundEntityData = RefundFieldsFragment & { __typename: "Refund" };
+
+/** A refund of the outbox as a cache entry: `Refund:<clientTempId>` until the server has it, then `Refund:<serverId>`. */
+export function refundEntityData(record: RefundRecord): RefundEntityData {
+  return {
+    __typename: "Refund",
+    id: record.state === "synced" ? record.serverId : record.clientTempId,
+    clientTempId: record.clientTempId,
+    totalAmount: record.refund.totalAmount,
+    restock: record.refund.restock,
+    createdAt: record.refund.createdAt,
+  };
+}
 
 /** SaleFieldsFragment as written to the cache: with `__typename` on every object, for normalisation. */
 export type SaleEntityData = SaleFieldsFragment & { __typename: "Sale" };
@@ -15,6 +30,7 @@ export function saleEntityData(
   server?: { id: string; orderId: string; syncedAt: string },
   receipt: string | null = null,
   customerId: string | null = sale.customerId ?? null,
+  refunds: readonly RefundRecord[] = [],
 ): SaleEntityData {
   const data = {
     __typename: "Sale",
@@ -29,6 +45,8 @@ export function saleEntityData(
     needsReview: false,
     reviewReasons: [],
     customer: customerId ? { __typename: "Customer", id: customerId } : null,
+    refunds: refunds.map(refundEntityData),
+    refundedAmount: centsToAmount(refunds.reduce((sum, r) => sum + toCents(r.refund.totalAmount), 0)),
     items: sale.items.map((line, index) => ({
       __typename: "SaleItem",
       id: `${sale.clientTempId}:${index}`,

@@ -78,6 +78,12 @@ export class CatalogStore {
     await this.storage.setItem(`${this.prefix}catalog:meta`, JSON.stringify(this.meta));
   }
 
+  /** The next pull starts from the beginning (pages are upserts, so what is stored stays until replaced). */
+  async forgetCursor(): Promise<void> {
+    this.meta = { ...this.meta, cursor: null };
+    await this.storage.setItem(`${this.prefix}catalog:meta`, JSON.stringify(this.meta));
+  }
+
   /** Bytes the catalogue occupies in storage. */
   byteSize(): number {
     let total = 0;

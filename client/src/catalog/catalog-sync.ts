@@ -49,7 +49,12 @@ export class CatalogSync {
         for (const a of page.archived) if (a.kind === "PRODUCT") changed.set(a.id, this.deps.store.product(a.id)!);
         more = page.hasMore;
       }
-    } catch {
+    } catch (error) {
+      // The server no longer reads our cursor (its key rotated with JWT_SECRET): pull everything again, once.
+      if (isRefusedCursor(error) && this.deps.store.cursor !== null) {
+        await this.deps.store.forgetCursor();
+        return this.run();
+      }
       return false;
     }
     const list = [...changed.values()].filter(Boolean);
@@ -77,4 +82,13 @@ export class CatalogSync {
   private publish(): void {
     this.deps.status.update({ catalogSyncedAt: this.deps.store.syncedAt, catalogVersion: this.deps.store.cursor });
   }
+}
+
+/** A 400 on `since`: the cursor is not one this server can read (BAD_REQUEST naming since). */
+type GraphQLErrorLike = { message?: string; extensions?: { code?: unknown } };
+
+function isRefusedCursor(error: unknown): boolean {
+  const e = error as { graphQLErrors?: GraphQLErrorLike[]; networkError?: { result?: { errors?: GraphQLErrorLike[] } } };
+  const errors = [...(e?.graphQLErrors ?? []), ...(e?.networkError?.result?.errors ?? [])];
+  return errors.some((g) => g.extensions?.code === "BAD_REQUEST" && /\bsince\b/.test(g.message ?? ""));
 }

@@ -64,6 +64,12 @@ export class PosSession {
       const record = outbox.entities.get(tempId);
       return record?.state === "synced" ? record.serverId : undefined;
     };
+    deps.cacheSync.refundsOf = (saleTempId) =>
+      outbox.entities.refunds().filter((r) => "clientTempId" in r.refund.sale && r.refund.sale.clientTempId === saleTempId);
+    deps.cacheSync.saleServerIdOf = (saleTempId) => {
+      const sale = outbox.get(saleTempId);
+      return sale?.state === "synced" ? sale.serverId : undefined;
+    };
     await outbox.entities.prune(settings.now(), settings.retentionMs);
     deps.cacheSync.repair(outbox.all());
     deps.cacheSync.showEntities(outbox.entities.all());
