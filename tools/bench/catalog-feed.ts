@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { MemoryStorage, createPosClient } from "../../client/src";
 import { headersOf } from "./http-runs";
 import { type Row, fmt } from "./report";
 import { type BenchShop, makeSales, seedBenchShop } from "./workload";
@@ -45,6 +46,37 @@ async function pull(url: string, shop: BenchShop, transport: "rest" | "graphql",
   return result;
 }
 
+/**
+ * What the till itself holds after its first pull: the client package pulls the catalogue into its
+ * own storage (a MemoryStorage here, measured as IndexedDB would hold the same strings).
+ */
+async function tillStorage(url: string, shop: BenchShop): Promise<{ ms: number; catalogBytes: number; totalBytes: number }> {
+  const storage = new MemoryStorage();
+  const pos = createPosClient({
+    uri: `${url}/graphql`,
+    shopId: shop.shopId,
+    storage,
+    getToken: () => shop.token,
+    syncOnStart: false,
+    syncIntervalMs: 0,
+    catalogIntervalMs: false,
+    catalogPageSize: PAGE,
+    networkEvents: false,
+    locks: null,
+    cacheMaxSize: false,
+  });
+  try {
+    await pos.ready;
+    const started = process.hrtime.bigint();
+    if (!(await pos.refreshCatalog())) throw new Error("the client's catalogue pull failed");
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    await pos.flushCache();
+    return { ms, catalogBytes: storage.byteSize(`pos-sync:${shop.shopId}:catalog:`), totalBytes: storage.byteSize() };
+  } finally {
+    await pos.dispose();
+  }
+}
+
 /** 50 price changes and 50 products sold (one sale each, through the sync): 100 changed products. */
 async function hundredChanges(url: string, ds: DataSource, shop: BenchShop): Promise<void> {
   const repriced = shop.products.slice(0, 50).map((p) => p.id);
@@ -70,6 +102,12 @@ export async function measureCatalogFeed(url: string, ds: DataSource, secret: st
     });
     log(`catalogue ${transport} full pull: ${JSON.stringify({ ...full, cursor: undefined })}`);
   }
+  const till = await tillStorage(url, shop);
+  rows.push({
+    figure: `Till storage after its first pull of ${CATALOG_PRODUCTS.toLocaleString("en-US")} products (client package, GraphQL)`,
+    value: `${(till.catalogBytes / 1024).toFixed(0)} KB catalogue, ${(till.totalBytes / 1024).toFixed(0)} KB with the persisted cache; pulled and stored in ${fmt.ms(till.ms)}`,
+  });
+  log(`till storage: ${JSON.stringify(till)}`);
   const before = await pull(url, shop, "rest");
   const graphqlBefore = await pull(url, shop, "graphql");
   await hundredChanges(url, ds, shop);
