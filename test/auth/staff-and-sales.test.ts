@@ -1,8 +1,7 @@
+import { FINGERPRINT_BEFORE_UPGRADES, FIXED_PRODUCTS, FIXED_SALE, fingerprintOf } from "../support/fingerprints";
 import { webcrypto } from "node:crypto";
 import type { SeededShops } from "../../server/src/demo/seed";
 import { pinMatches } from "../../server/src/auth/staff-pin";
-import { prepareSale } from "../../server/src/sync/prepared-sale";
-import { parseOfflineSale } from "../../server/src/sync/offline-sale.schema";
 import { saleOf } from "../support/sales";
 import { type TestServer, startTestServer } from "../support/test-server";
 import { TRANSPORTS, authHeaders, gql } from "../support/transports";
@@ -145,24 +144,7 @@ describe.each(TRANSPORTS)("a sale's staffId over $name", (transport) => {
  * of commit bef1970 (before staffId existed). A till retrying a sale stored before the upgrade must
  * still be answered `existing`, so a sale without staffId must keep exactly this fingerprint.
  */
-const FIXED_PRODUCTS = ["7c9e6679-7425-40de-944b-e07fc1f90ae7", "7c9e6679-7425-40de-944b-e07fc1f90ae8"];
-const FIXED_SALE = {
-  clientTempId: "0b6f4b0e-3c1a-4d5e-9f00-15a1e5000001",
-  items: [
-    { productId: FIXED_PRODUCTS[0], quantity: 2, price: 12, discountPercent: 0 },
-    { productId: FIXED_PRODUCTS[1], quantity: 1, price: 4.5, discountPercent: 10 },
-  ],
-  totalAmount: 28.05,
-  customerId: null,
-  createdAt: "2024-01-15T10:30:00Z",
-};
-const FINGERPRINT_BEFORE_STAFF_ID = "bc5432e432d023a5fce80a18ede0d18f498ed2f431b481d6c5b289ae23e33f75";
-
-function fingerprintOf(raw: unknown): string {
-  const parsed = parseOfflineSale(raw);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return prepareSale(parsed.sale).fingerprint;
-}
+const FINGERPRINT_BEFORE_STAFF_ID = FINGERPRINT_BEFORE_UPGRADES;
 
 describe("fingerprints across the staffId upgrade", () => {
   it("gives a sale without staffId exactly the fingerprint it had before staffId existed", () => {

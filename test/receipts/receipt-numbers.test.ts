@@ -1,7 +1,6 @@
+import { FINGERPRINT_BEFORE_UPGRADES, FIXED_SALE, fingerprintOf } from "../support/fingerprints";
 import type { SeededShops } from "../../server/src/demo/seed";
 import { checkInvariants } from "../../server/src/invariants/check";
-import { parseOfflineSale } from "../../server/src/sync/offline-sale.schema";
-import { prepareSale } from "../../server/src/sync/prepared-sale";
 import { type TestServer, startTestServer } from "../support/test-server";
 import { TRANSPORTS, authHeaders, gql } from "../support/transports";
 import { pairedTill, receiptSale, signedIn, syncWith } from "./receipts-support";
@@ -157,24 +156,7 @@ describe("finding a sale by its receipt number", () => {
   });
 });
 
-/** The fixed sale and fingerprint of test/auth/staff-and-sales.test.ts (from before staffId existed). */
-const FIXED_SALE = {
-  clientTempId: "0b6f4b0e-3c1a-4d5e-9f00-15a1e5000001",
-  items: [
-    { productId: "7c9e6679-7425-40de-944b-e07fc1f90ae7", quantity: 2, price: 12, discountPercent: 0 },
-    { productId: "7c9e6679-7425-40de-944b-e07fc1f90ae8", quantity: 1, price: 4.5, discountPercent: 10 },
-  ],
-  totalAmount: 28.05,
-  customerId: null,
-  createdAt: "2024-01-15T10:30:00Z",
-};
-const FINGERPRINT_BEFORE_RECEIPTS = "bc5432e432d023a5fce80a18ede0d18f498ed2f431b481d6c5b289ae23e33f75";
-
-function fingerprintOf(raw: unknown): string {
-  const parsed = parseOfflineSale(raw);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return prepareSale(parsed.sale).fingerprint;
-}
+const FINGERPRINT_BEFORE_RECEIPTS = FINGERPRINT_BEFORE_UPGRADES;
 
 describe("fingerprints across the receiptNumber upgrade", () => {
   it("gives a sale without receiptNumber exactly the fingerprint it had before receipt numbers existed", () => {
