@@ -26,3 +26,27 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     quick: env.BENCH_QUICK === "1",
   };
 }
+
+/**
+ * The volumes of one run. Quick mode is a smoke test of every phase (one round each, so no
+ * median); the full run takes three interleaved rounds per figure (five for the short replays),
+ * odd so the median is one round's own figure.
+ */
+export type BenchScale = {
+  rounds: number;
+  replayRounds: number;
+  /** Sales per measured batch run (each batch size, each transport, each round). */
+  salesPerMeasure: number;
+  /** Seconds per one-sale run, raw and autocannon alike. */
+  oneSaleSeconds: number;
+  /** Sales per hot-products run (32 tills or 4, the same total). */
+  hotSales: number;
+  memorySales: number;
+  embeddedSales: number;
+};
+
+export function benchScale(quick: boolean): BenchScale {
+  return quick
+    ? { rounds: 1, replayRounds: 1, salesPerMeasure: 1_000, oneSaleSeconds: 2, hotSales: 640, memorySales: 5_000, embeddedSales: 1_000 }
+    : { rounds: 3, replayRounds: 5, salesPerMeasure: 5_000, oneSaleSeconds: 5, hotSales: 4_800, memorySales: 100_000, embeddedSales: 5_000 };
+}

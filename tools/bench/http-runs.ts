@@ -78,13 +78,15 @@ export type LatencyResult = {
 };
 
 /**
- * One new sale per request from `connections` tills at once, for `seconds`, over REST. The tills
- * take turns over `shops` (one shop: every till shares a shop and user; many: one shop each).
+ * One new sale per request from `connections` tills at once, for `seconds`, over REST. Connection
+ * k is a till of `shops[k % shops.length]` for the whole run (one shop: every till shares that
+ * shop and its credential; many: a shop each; a till credential each: shops of tills.ts).
  */
 export async function oneSaleLatency(baseUrl: string, shops: BenchShop[], connections: number, seconds: number): Promise<LatencyResult> {
-  const pools = shops.map((shop) => ({ headers: headersOf(shop), bodies: makeSales(shop, Math.ceil(40_000 / shops.length)).map((s) => JSON.stringify({ sales: [s] })) }));
-  const capacity = pools.reduce((n, p) => n + p.bodies.length, 0);
-  let next = 0;
+  const perPool = Math.ceil(40_000 / Math.min(shops.length, connections));
+  const pools = shops.map((shop) => ({ headers: headersOf(shop), bodies: makeSales(shop, perPool).map((s) => JSON.stringify({ sales: [s] })), next: 0 }));
+  let connection = 0;
+  let reused = false;
   const times: number[] = [];
   let finish!: (value: autocannon.Result) => void;
   let fail!: (error: unknown) => void;
@@ -97,10 +99,11 @@ export async function oneSaleLatency(baseUrl: string, shops: BenchShop[], connec
       {
         method: "POST",
         path: "/api/pos/sync",
-        setupRequest: (req) => {
-          const n = next++;
-          const pool = pools[n % pools.length];
-          return { ...req, headers: pool.headers, body: pool.bodies[Math.floor(n / pools.length) % pool.bodies.length] };
+        // autocannon's context is per connection: it keeps the connection's pool (its till).
+        setupRequest: (req, context: { pool?: (typeof pools)[number] }) => {
+          const pool = (context.pool ??= pools[connection++ % pools.length]);
+          if (pool.next >= pool.bodies.length) reused = true;
+          return { ...req, headers: pool.headers, body: pool.bodies[pool.next++ % pool.bodies.length] };
         },
       },
     ],
@@ -109,7 +112,7 @@ export async function oneSaleLatency(baseUrl: string, shops: BenchShop[], connec
   const result = await done;
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN;
-  if (next > capacity) throw new Error("latency run reused sales; enlarge the pool");
+  if (reused) throw new Error("latency run reused sales; enlarge the pool");
   return {
     requests: times.length,
     p50: at(0.5),

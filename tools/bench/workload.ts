@@ -10,6 +10,8 @@ export type BenchShop = {
   token: string;
   userId: string;
   products: { id: string; priceCents: number }[];
+  /** Set when `token` is a paired till's own credential (tills.ts), not the shop's cashier's. */
+  tillId?: string;
 };
 
 export type BenchSale = {

@@ -1,0 +1,48 @@
+import type { BenchContext } from "./bench-context";
+import { fmt } from "./report";
+import { median } from "./rounds";
+import { type StormResult, describeStorm, measureStorm, seedStormShops } from "./storm/storm";
+
+/**
+ * The reconnect storm (issue 13) in the report. The storm itself (tills of the real client
+ * package with queued sales, in worker processes, all online within a second) is tools/bench/storm/,
+ * which has its own owner; this file sizes it, runs it once against the bench's server and compares
+ * its drain time with the time the raw set-based batch limit (its median at batch 500 in this run)
+ * would take to write the same sales. Goal: drain seconds <= 1.5 x sales / raw rate, and it must be
+ * clean (every sale synced exactly once, no 5xx, no till left with a queue).
+ */
+const GOAL_FACTOR = 1.5;
+const FULL = { shops: 100, tillsPerShop: 10, salesPerTill: 50, workers: 4 };
+const QUICK = { shops: 10, tillsPerShop: 5, salesPerTill: 10, workers: 1 };
+
+export async function measureStormPhase(ctx: BenchContext, rawAt500: number[]): Promise<void> {
+  const size = ctx.scale.rounds === 1 ? QUICK : FULL;
+  const shops = await seedStormShops(ctx.admin, ctx.jwtSecret, { shops: size.shops, tillsPerShop: size.tillsPerShop });
+  const result = await measureStorm({
+    url: ctx.url,
+    shops,
+    tills: size.shops * size.tillsPerShop,
+    salesPerTill: size.salesPerTill,
+    workers: size.workers,
+    database: ctx.admin,
+    log: ctx.log,
+  });
+  const rawSeconds = result.sales / median(rawAt500);
+  const factor = result.seconds / rawSeconds;
+  const clean = isClean(result);
+  ctx.rows.push({
+    figure: `Reconnect storm: ${result.tills.toLocaleString("en-US")} tills x ${result.salesPerTill} queued sales, online within 1 s, all synced (drain time)`,
+    value: `${result.seconds.toFixed(1)} s (${fmt.rate(result.salesPerSecond)}); raw set-based: ${rawSeconds.toFixed(1)} s, ${factor.toFixed(2)}x; ${clean ? "clean" : "NOT clean"}`,
+    ratio: rawSeconds / result.seconds,
+    target: `drain <= ${GOAL_FACTOR}x sales / raw set-based rate, every sale once, 0 5xx`,
+    met: factor <= GOAL_FACTOR && clean,
+  });
+  ctx.notes.push(`Reconnect storm: ${describeStorm(result)}${result.database ? `; database: ${JSON.stringify(result.database)}` : ""}.`);
+}
+
+/** Every recorded sale on the server exactly once, every queue emptied, no 5xx, invariants hold. */
+function isClean(r: StormResult): boolean {
+  const db = r.database;
+  const dbClean = !db || (db.recordedFound === r.sales && db.duplicates === 0 && db.brokenInvariants.length === 0);
+  return r.synced === r.sales && r.tillsNotEmptied === 0 && r.status5xx === 0 && dbClean;
+}
