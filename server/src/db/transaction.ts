@@ -9,6 +9,9 @@ export type Tx = {
   sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
 };
 
+/** One statement's runner: a transaction's `tx.sql`, or autocommitSql (each statement its own transaction). */
+export type Sql = Tx["sql"];
+
 const RETRYABLE_SQLSTATES = new Set(["40001", "40P01"]); // serialization failure, deadlock
 const MAX_ATTEMPTS = 5;
 
@@ -116,6 +119,22 @@ export async function inTransaction<T>(dataSource: DataSource, work: (tx: Tx) =>
       await runner.release();
     }
   }
+}
+
+/**
+ * Statements outside any transaction: each is its own unit of work (one round trip, its own
+ * commit), for a read that needs no transaction or a write that is one statement.
+ */
+export function autocommitSql(dataSource: DataSource): Sql {
+  return async <Row>(text: string, params?: unknown[]) => {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      return await txOf(runner).sql<Row>(text, params);
+    } finally {
+      await runner.release();
+    }
+  };
 }
 
 function txOf(runner: QueryRunner): Tx {

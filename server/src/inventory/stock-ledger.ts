@@ -1,9 +1,11 @@
 import type { Tx } from "../db/transaction";
 
 /**
- * The stock ledger: the only writer of `stock_movements` and of `products.stock`. Every change of
- * stock is a movement row and the matching atomic update (`stock = stock + delta`, never
- * read-modify-write) in the caller's transaction, so the ledger always explains the stock.
+ * The stock ledger: the only writer of `stock_movements` and of `products.stock`, with its SQL
+ * counterpart pos_sync_record_sales for sales (migration 1769000000000: a sale's lines, their
+ * movements and the stock change in one call). Every change of stock is a movement row and the
+ * matching atomic update (`stock = stock + delta`, never read-modify-write) in the caller's
+ * transaction, so the ledger always explains the stock.
  *
  * Products are locked in id order so concurrent batches cannot deadlock. The lock is FOR NO KEY
  * UPDATE, not FOR UPDATE: inserting sale_items and ledger rows takes FOR KEY SHARE on the product
@@ -55,18 +57,7 @@ export async function recordOpeningStock(tx: Tx, shopId: string, productId: stri
 }
 
 /**
- * The sale writer inserts a sale's lines and their movements in ONE statement (a line can never
- * miss its movement). This is that statement's ledger part: a CTE over `linesCte`, whose rows have
- * sale_id, product_id and quantity; `$1` is the shop and `$2` the user. Stock follows with
- * `applySaleStock` in the same transaction.
- */
-export function saleMovementsCte(linesCte: string): string {
-  return `INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, sale_id, created_by)
-         SELECT $1, product_id, -quantity, 'sale', sale_id, $2 FROM ${linesCte}`;
-}
-
-/**
- * The refund writer's counterpart of saleMovementsCte: `restockedLines` yields refund_id,
+ * The refund's ledger part (a sale's is in pos_sync_record_sales): `restockedLines` yields refund_id,
  * product_id and quantity of the lines a refund puts back on the shelf (restock: true); each gets
  * a `refund` movement in the statement that inserts the lines. Stock follows with applyRefundStock.
  */
@@ -80,11 +71,6 @@ export async function applyRefundStock(tx: Tx, shopId: string, lines: { productI
   await applyStockDeltas(tx, shopId, deltasOf(lines.map((l) => ({ productId: l.productId, delta: l.quantity }))));
 }
 
-/** Server wins: stock is decremented atomically and may go negative. */
-export async function applySaleStock(tx: Tx, shopId: string, lines: { productId: string; quantity: number }[]): Promise<void> {
-  await applyStockDeltas(tx, shopId, deltasOf(lines.map((l) => ({ productId: l.productId, delta: -l.quantity }))));
-}
-
 function deltasOf(movements: { productId: string; delta: number }[]): Map<string, number> {
   const deltas = new Map<string, number>();
   for (const m of movements) deltas.set(m.productId, (deltas.get(m.productId) ?? 0) + m.delta);
@@ -92,34 +78,16 @@ function deltasOf(movements: { productId: string; delta: number }[]): Map<string
 }
 
 /**
- * Locks in id order, then one atomic update, raising or refreshing the low-stock notification in
- * the same statement (one unread notification per product).
+ * pos_sync_apply_stock (migration 1769000000000) is the one atomic stock update: products locked in
+ * id order, `stock = stock + delta`, the low-stock notification raised or refreshed (one unread per
+ * product), all in one call. A sale's stock goes through the same function from pos_sync_record_sales.
  */
 async function applyStockDeltas(tx: Tx, shopId: string, deltas: ReadonlyMap<string, number>): Promise<{ id: string; stock: number }[]> {
   const productIds = [...deltas.keys()].sort();
   if (productIds.length === 0) return [];
-  await tx.sql(`SELECT 1 FROM products WHERE shop_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [
+  return tx.sql<{ id: string; stock: number }>(`SELECT changed_id::text AS id, new_stock AS stock FROM pos_sync_apply_stock($1, $2::uuid[], $3::bigint[])`, [
     shopId,
     productIds,
+    productIds.map((id) => deltas.get(id)!),
   ]);
-  return tx.sql<{ id: string; stock: number }>(
-    `WITH updated AS (
-       UPDATE products p
-          SET stock = p.stock + d.delta, updated_at = now()
-         FROM unnest($2::uuid[], $3::bigint[]) AS d(id, delta)
-        WHERE p.shop_id = $1 AND p.id = d.id
-       RETURNING p.id, p.name, p.stock, p.low_stock_threshold
-     ), raised AS (
-       INSERT INTO notifications (shop_id, type, product_id, message, stock)
-       SELECT $1, 'LOW_STOCK', id,
-              format('Low stock: %s has %s left (threshold %s)', name, stock, low_stock_threshold), stock
-         FROM updated
-        WHERE stock <= low_stock_threshold
-        ORDER BY id
-       ON CONFLICT (shop_id, product_id, type) WHERE read_at IS NULL
-       DO UPDATE SET stock = EXCLUDED.stock, message = EXCLUDED.message, updated_at = now()
-     )
-     SELECT id::text AS id, stock FROM updated`,
-    [shopId, productIds, productIds.map((id) => deltas.get(id)!)],
-  );
 }

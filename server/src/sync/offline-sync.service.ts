@@ -75,7 +75,7 @@ export class OfflineSyncService {
       return await inTransaction(this.dataSource, async (tx) => {
         await lockRefundLinks(tx, ctx.shopId, refunds.length > 0 ? "exclusive" : "shared");
         const c = await writeCustomers(tx, ctx.shopId, customers);
-        const s = sales.length > 0 ? await writeSales(tx, ctx, sales, true) : [];
+        const s = sales.length > 0 ? await writeSales(tx, ctx, sales) : [];
         const r = await writeRefunds(tx, ctx, refunds, refusedSales(invalidSales, sales, s));
         return { customers: c, sales: s, refunds: r };
       });

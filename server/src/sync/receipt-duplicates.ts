@@ -15,7 +15,7 @@ import { type NewSaleVerdict, type UsedReceipts, duplicateReceiptReason, reviewW
 export async function lookUpUsedReceipts(tx: Tx, ctx: RequestContext, sales: { receiptNumber: number | null }[]): Promise<UsedReceipts | null> {
   const numbers = [...new Set(sales.map((s) => s.receiptNumber).filter((n): n is number => n !== null))];
   if (ctx.tillId === null || numbers.length === 0) return null;
-  await tx.sql(`SELECT pg_advisory_xact_lock(hashtextextended('receipts/' || $1 || '/' || $2, 0))`, [ctx.shopId, ctx.tillId]);
+  await tx.sql(`SELECT pg_advisory_xact_lock(pos_sync_receipts_key($1::uuid, $2::uuid))`, [ctx.shopId, ctx.tillId]);
   const rows = await tx.sql<{ code: string; n: number | null; order_id: string | null }>(
     `SELECT t.code, r.receipt_number AS n, r.order_id
        FROM tills t

@@ -1,4 +1,4 @@
-import type { Tx } from "../db/transaction";
+import type { Sql } from "../db/transaction";
 import { isUuid } from "../shared/uuid";
 import type { PreparedSale } from "./prepared-sale";
 import type { StoredMapping } from "./replay";
@@ -12,24 +12,25 @@ export const toStoredMapping = (r: MappingRow): StoredMapping => ({
   orderId: r.order_id,
 });
 
-type Row = { kind: "p" | "c" | "s" | "m" | "k" | "o" | "l"; id: string } & Partial<MappingRow>;
+type Row = { kind: "p" | "c" | "s" | "m" | "k" | "o" | "l" | "r"; id: string } & Partial<MappingRow>;
+
+/** What one lookup knows: the references, the stored mappings, and the till's receipt numbers already used. */
+export type BatchFacts = { known: KnownReferences; stored: Map<string, StoredMapping>; usedReceipts: ReadonlySet<number> };
 
 /**
  * In one round trip: which products, customers and staff exist in this shop (and which products are
  * archived), the customers created offline by the temp ids the batch names (those of this request's
  * transaction included), the shop's offline card limit, which ids were synced before, and each
  * line's list price valid at its sale's createdAt (the first price for a sale before the product's
- * first one: a till clock behind, or a product recorded after the fact).
+ * first one: a till clock behind, or a product recorded after the fact), and which of the batch's
+ * receipt numbers `tillId` already used (without its lock: a hint for choosing the write path).
+ * Prices are looked up only for sales not synced before, so a replayed batch costs the mapping read.
  */
-export async function lookUpBatch(
-  tx: Tx,
-  shopId: string,
-  sales: PreparedSale[],
-): Promise<{ known: KnownReferences; stored: Map<string, StoredMapping> }> {
-  return foldBatch(await tx.sql<Row>(BATCH_LOOKUP, batchParams(shopId, sales)));
+export async function lookUpBatch(sql: Sql, shopId: string, sales: PreparedSale[], tillId: string | null = null): Promise<BatchFacts> {
+  return foldBatch(await sql<Row>(BATCH_LOOKUP, batchParams(shopId, sales, tillId)));
 }
 
-/** $7..$9: each distinct (product, createdAt) of the batch, by listPriceKey. */
+/** $7..$9 and $12: each line's (product, createdAt) by listPriceKey, with its sale's clientTempId. */
 const BATCH_LOOKUP = `SELECT 'p' AS kind, id::text AS id, to_char(archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sale_id,
             NULL AS fingerprint, NULL AS order_id
        FROM products WHERE shop_id = $1 AND id = ANY($2::uuid[])
@@ -51,12 +52,19 @@ const BATCH_LOOKUP = `SELECT 'p' AS kind, id::text AS id, to_char(archived_at AT
                 ORDER BY pp.valid_from DESC LIMIT 1),
               (SELECT price_cents FROM product_prices pp WHERE pp.shop_id = $1 AND pp.product_id = x.product_id ORDER BY pp.valid_from LIMIT 1))::text,
             NULL, NULL
-       FROM unnest($7::text[], $8::uuid[], $9::timestamptz[]) AS x(key, product_id, sold_at)`;
+       FROM (SELECT DISTINCT x.key, x.product_id, x.sold_at
+               FROM unnest($7::text[], $8::uuid[], $9::timestamptz[], $12::uuid[]) AS x(key, product_id, sold_at, temp_id)
+              WHERE NOT EXISTS (SELECT 1 FROM offline_sale_syncs m WHERE m.shop_id = $1 AND m.client_temp_id = x.temp_id)) x
+     UNION ALL
+     SELECT 'r', n::text, NULL, NULL, NULL
+       FROM (SELECT receipt_number FROM sales WHERE shop_id = $1 AND till_id = $10 AND receipt_number = ANY($11::int[])
+             UNION
+             SELECT receipt_number FROM refunds WHERE shop_id = $1 AND till_id = $10 AND receipt_number = ANY($11::int[])) AS used(n)`;
 
-function batchParams(shopId: string, sales: PreparedSale[]): unknown[] {
+function batchParams(shopId: string, sales: PreparedSale[], tillId: string | null): unknown[] {
   const distinct = <T>(values: T[]) => [...new Set(values)].filter(isUuid);
-  const priced = new Map<string, [string, string]>();
-  for (const s of sales) for (const i of s.items) if (isUuid(i.productId)) priced.set(listPriceKey(i.productId, s.soldAt), [i.productId, s.soldAt]);
+  const priced = sales.flatMap((s) => s.items.filter((i) => isUuid(i.productId)).map((i) => ({ productId: i.productId, soldAt: s.soldAt, tempId: s.clientTempId })));
+  const receipts = tillId === null ? [] : [...new Set(sales.map((s) => s.receiptNumber).filter((n) => n !== null))];
   return [
     shopId,
     distinct(sales.flatMap((s) => s.items.map((i) => i.productId))),
@@ -64,21 +72,26 @@ function batchParams(shopId: string, sales: PreparedSale[]): unknown[] {
     sales.map((s) => s.clientTempId),
     distinct(sales.map((s) => s.staffId)),
     distinct(sales.map((s) => s.customerClientTempId)),
-    [...priced.keys()],
-    [...priced.values()].map(([productId]) => productId),
-    [...priced.values()].map(([, soldAt]) => soldAt),
+    priced.map((p) => listPriceKey(p.productId, p.soldAt)),
+    priced.map((p) => p.productId),
+    priced.map((p) => p.soldAt),
+    tillId,
+    receipts,
+    priced.map((p) => p.tempId),
   ];
 }
 
-function foldBatch(rows: Row[]): { known: KnownReferences; stored: Map<string, StoredMapping> } {
+function foldBatch(rows: Row[]): BatchFacts {
   const sets = { p: new Set<string>(), c: new Set<string>(), s: new Set<string>() };
   const customersByTempId = new Map<string, string>();
   const archivedProducts = new Map<string, string>();
   const listPrices = new Map<string, number>();
   const known: KnownReferences = { products: sets.p, customers: sets.c, staff: sets.s, customersByTempId, offlineCardLimitCents: null, archivedProducts, listPrices };
   const stored = new Map<string, StoredMapping>();
+  const usedReceipts = new Set<number>();
   for (const row of rows) {
-    if (row.kind === "m") stored.set(row.id, toStoredMapping({ ...(row as MappingRow), client_temp_id: row.id }));
+    if (row.kind === "r") usedReceipts.add(Number(row.id));
+    else if (row.kind === "m") stored.set(row.id, toStoredMapping({ ...(row as MappingRow), client_temp_id: row.id }));
     else if (row.kind === "k") customersByTempId.set(row.id, row.sale_id!);
     else if (row.kind === "o") known.offlineCardLimitCents = row.sale_id == null ? null : Number(row.sale_id);
     else if (row.kind === "l") listPrices.set(row.id, row.sale_id == null ? NaN : Number(row.sale_id));
@@ -87,5 +100,5 @@ function foldBatch(rows: Row[]): { known: KnownReferences; stored: Map<string, S
   }
   // A product without any price point (none is written without one) is not judged on price.
   for (const [key, cents] of listPrices) if (Number.isNaN(cents)) listPrices.delete(key);
-  return { known, stored };
+  return { known, stored, usedReceipts };
 }

@@ -1,11 +1,12 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { type RequestContext, requirePermission } from "../auth/request-context";
-import { inTransaction, isConnectionError, sqlStateOf } from "../db/transaction";
+import { type Sql, autocommitSql, inTransaction, isConnectionError, sqlStateOf } from "../db/transaction";
 import { BadRequestError, PayloadTooLargeError, ServiceUnavailableError } from "../shared/errors";
 import { clientTempIdOf } from "./offline-sale.schema";
 import type { PreparedSale } from "./prepared-sale";
 import { prepareSaleBatch } from "./sale-batch";
+import { writeSalesInOneTrip } from "./one-trip-writer";
 import { writeSales } from "./sale-writer";
 import { WriteCoalescer } from "./write-coalescer";
 import { type RejectedKind, recordRejections } from "../receipts/rejection-store";
@@ -60,9 +61,12 @@ export class SyncService {
     private readonly limits: SyncLimits,
     private readonly logger: Logger,
     private readonly observe: SyncObserver = () => undefined,
-  ) {}
+  ) {
+    this.autocommit = autocommitSql(dataSource);
+  }
 
   private readonly coalescer = new WriteCoalescer((ctx, sales) => this.write(ctx, sales));
+  private readonly autocommit: Sql;
 
   /**
    * `rawTillState` is the till's optional outbox report (receipts/till-state.ts): checked before
@@ -114,11 +118,11 @@ export class SyncService {
     }
   }
 
-  /** A batch of sales in its own transaction(s), bisected on an unexpected failure; also the offline day's fallback. */
+  /** A batch of sales in its own unit(s) of work, bisected on an unexpected failure; also the offline day's fallback. */
   async write(ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
     if (sales.length === 0) return [];
     try {
-      return await inTransaction(this.dataSource, (tx) => writeSales(tx, ctx, sales));
+      return await this.writeOnce(ctx, sales);
     } catch (error) {
       if (isConnectionError(error)) {
         this.logger.error({ err: error, shopId: ctx.shopId }, "database connection lost during sync");
@@ -128,6 +132,15 @@ export class SyncService {
       this.logger.warn({ err: error, shopId: ctx.shopId, sales: sales.length }, "set-based sync failed; writing the batch in halves");
       return this.writeInHalves(ctx, sales);
     }
+  }
+
+  /**
+   * The batch's write: the one-trip path (one-trip-writer.ts), or, when a receipt number needs
+   * flagging, the flagging path in a transaction (sale-writer.ts).
+   */
+  private async writeOnce(ctx: RequestContext, sales: PreparedSale[]): Promise<SaleOutcome[]> {
+    const written = await writeSalesInOneTrip(this.autocommit, ctx, sales);
+    return written ?? (await inTransaction(this.dataSource, (tx) => writeSales(tx, ctx, sales)));
   }
 
   /**
@@ -141,7 +154,7 @@ export class SyncService {
     const outcomes: SaleOutcome[] = [];
     for (const half of [sales.slice(0, middle), sales.slice(middle)]) {
       try {
-        outcomes.push(...(await inTransaction(this.dataSource, (tx) => writeSales(tx, ctx, half))));
+        outcomes.push(...(await this.writeOnce(ctx, half)));
       } catch (error) {
         if (isConnectionError(error)) throw new ServiceUnavailableError("The database is unavailable; retry later.");
         outcomes.push(...(half.length === 1 ? [this.failed(ctx, half[0], error)] : await this.writeInHalves(ctx, half)));

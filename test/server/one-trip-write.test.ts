@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import { Client } from "pg";
+import type { SeededShops } from "../../server/src/demo/seed";
+import { refundOf, syncDay } from "../offline-day/offline-day-support";
+import { saleOf } from "../support/sales";
+import { type TestServer, startTestServer, usingRealPostgres } from "../support/test-server";
+import { TRANSPORTS, authHeaders, rest } from "../support/transports";
+
+/**
+ * Issue 13: a new sale in one round trip. The statements the server sends for a sync are recorded
+ * at the query runner (both databases), and the lock-before-snapshot property the one-trip write
+ * relies on is shown on real PostgreSQL with a competing transaction held open.
+ */
+let t: TestServer;
+let shop: SeededShops;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestServer();
+  const createQueryRunner = t.dataSource.createQueryRunner.bind(t.dataSource);
+  t.dataSource.createQueryRunner = (...args) => {
+    const runner = createQueryRunner(...args);
+    const query = runner.query.bind(runner);
+    runner.query = (text: string, ...rest: unknown[]) => (statements.push(text), (query as (...a: unknown[]) => Promise<unknown>)(text, ...rest)) as never;
+    return runner;
+  };
+});
+beforeEach(async () => {
+  shop = await t.seed();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** The statements one sync sends, once the membership cache is warm. */
+async function statementsOf(send: () => Promise<unknown>): Promise<string[]> {
+  statements.length = 0;
+  await send();
+  return statements.map((s) => s.replace(/\s+/g, " ").trim().slice(0, 120));
+}
+
+describe.each(TRANSPORTS)("one round trip per sale over $name", (transport) => {
+  it("a new sale is one read and one write statement, with no transaction opened", async () => {
+    const headers = authHeaders(shop.tokens.cashier, shop.shopId);
+    await transport.sync(t.url, headers, [saleOf(shop)]);
+    const sent = await statementsOf(() => transport.sync(t.url, headers, [saleOf(shop)]));
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatch(/^SELECT 'p' AS kind/);
+    expect(sent[1]).toMatch(/pos_sync_record_sales/);
+    expect(sent.join(" ")).not.toMatch(/START TRANSACTION|BEGIN|COMMIT/i);
+  });
+
+  it("a replayed batch is answered by the one read, with nothing written", async () => {
+    const headers = authHeaders(shop.tokens.cashier, shop.shopId);
+    const batch = [saleOf(shop), saleOf(shop), saleOf(shop)];
+    await transport.sync(t.url, headers, batch);
+    const sent = await statementsOf(async () => {
+      const again = await transport.sync(t.url, headers, batch);
+      expect(again.synced.map((s) => s.status.toLowerCase())).toEqual(["existing", "existing", "existing"]);
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^SELECT 'p' AS kind/);
+  });
+});
+
+const onPostgres = usingRealPostgres ? describe : describe.skip;
+
+onPostgres("the one-trip write takes its locks before the snapshot it writes from", () => {
+  it("a refund that commits while the sale's write waits for the refund-link lock is linked by that write", async () => {
+    const cashier = authHeaders(shop.tokens.cashier, shop.shopId);
+    // An unlinked refund of a sale the server never got, to be pointed at the new sale below.
+    const earlier = await syncDay("rest", t.url, cashier, { refunds: [refundOf(shop, { clientTempId: randomUUID() })] });
+    const refundId = earlier.refunds.synced[0].serverId;
+    const holder = new Client({ connectionString: process.env.TEST_DATABASE_URL, statement_timeout: 10_000 });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT pg_advisory_xact_lock(pos_sync_refund_links_key($1))", [shop.shopId]);
+      const sale = saleOf(shop);
+      const syncing = rest.sync(t.url, cashier, [sale]);
+      await waitForAdvisoryWaiter(holder);
+      await holder.query("UPDATE refunds SET sale_client_temp_id = $2 WHERE shop_id = $1 AND id = $3", [shop.shopId, sale.clientTempId, refundId]);
+      await holder.query("COMMIT");
+      const answer = await syncing;
+      const [row] = await t.dataSource.query(`SELECT sale_id::text AS sale_id FROM refunds WHERE shop_id = $1 AND id = $2`, [shop.shopId, refundId]);
+      expect(row.sale_id).toBe(answer.synced[0].serverId);
+    } finally {
+      await holder.end();
+    }
+  });
+});
+
+async function waitForAdvisoryWaiter(client: Client): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+    if (rows[0].n > 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error("the sale's write never waited for the refund-link lock");
+}
