@@ -12,7 +12,9 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * The rules stay in TypeScript (sale-rules.ts judges every sale before this is called); this
  * function only writes what it is given, in the fixed lock order every writer uses: refund-link
  * lock (shared), the till's receipt lock, mapping keys in clientTempId order, products in id
- * order LAST, so a popular product's row lock is held only from the stock update to the commit.
+ * order last. A popular product's row lock is taken after the claim and the sale rows and held
+ * only for the lines' inserts and the commit, with no round trip to the server in between; the
+ * lines come after it so that their foreign-key locks never share the row with another writer.
  *
  * `pos_sync_apply_stock` is the stock ledger's one atomic update (every movement's stock change
  * goes through it: sales here, refunds and adjustments from inventory/stock-ledger.ts).
@@ -92,6 +94,7 @@ const RECORD_SALES = `
     v_clashed uuid[];
     v_products uuid[];
     v_deltas bigint[];
+    v_written int;
   BEGIN
     PERFORM pg_advisory_xact_lock_shared(pos_sync_refund_links_key(p_shop));
     IF p_check_receipts AND p_till IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(s_receipt) n WHERE n IS NOT NULL) THEN
@@ -127,23 +130,6 @@ const RECORD_SALES = `
       UPDATE refunds f SET sale_id = n.id
         FROM new_sales n
        WHERE f.shop_id = p_shop AND f.sale_id IS NULL AND f.sale_client_temp_id = n.client_temp_id
-    ), new_payments AS (
-      INSERT INTO payments (shop_id, sale_id, position, method, amount_cents, reference, offline)
-      SELECT p_shop, p.sale, p.position, p.method, p.amount, p.reference, p.offline
-        FROM unnest(y_sale, y_position, y_method, y_amount, y_reference, y_offline)
-          AS p(sale, position, method, amount, reference, offline)
-       WHERE p.sale IN (SELECT n.id FROM new_sales n)
-    ), new_lines AS (
-      INSERT INTO sale_items (shop_id, sale_id, product_id, position, quantity, unit_price_cents,
-                              discount_percent, line_total_cents)
-      SELECT p_shop, l.sale, l.product, l.position, l.quantity, l.unit, l.discount_bp / 100.0, l.total
-        FROM unnest(l_sale, l_product, l_position, l_quantity, l_unit, l_discount_bp, l_total)
-          AS l(sale, product, position, quantity, unit, discount_bp, total)
-       WHERE l.sale IN (SELECT n.id FROM new_sales n)
-      RETURNING sale_id, product_id, quantity
-    ), movements AS (
-      INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, sale_id, created_by)
-      SELECT p_shop, nl.product_id, -nl.quantity, 'sale', nl.sale_id, p_user FROM new_lines nl
     )
     SELECT array_agg(n.id), array_agg(n.client_temp_id), array_agg(n.order_id), (SELECT array_agg(c.sale_id) FROM claimed c)
       INTO v_ids, v_temps, v_orders, v_claimed FROM new_sales n;
@@ -163,6 +149,30 @@ const RECORD_SALES = `
     IF v_products IS NOT NULL THEN
       PERFORM 1 FROM pos_sync_apply_stock(p_shop, v_products, v_deltas);
     END IF;
+
+    -- The lines and their ledger rows after the stock update: their foreign keys take KEY SHARE
+    -- on the products, which this transaction then already holds more strongly, so a popular
+    -- product never carries several transactions' locks at once (a multixact per sale).
+    WITH new_payments AS (
+      INSERT INTO payments (shop_id, sale_id, position, method, amount_cents, reference, offline)
+      SELECT p_shop, p.sale, p.position, p.method, p.amount, p.reference, p.offline
+        FROM unnest(y_sale, y_position, y_method, y_amount, y_reference, y_offline)
+          AS p(sale, position, method, amount, reference, offline)
+       WHERE p.sale IN (SELECT n.id FROM unnest(v_ids) AS n(id))
+    ), new_lines AS (
+      INSERT INTO sale_items (shop_id, sale_id, product_id, position, quantity, unit_price_cents,
+                              discount_percent, line_total_cents)
+      SELECT p_shop, l.sale, l.product, l.position, l.quantity, l.unit, l.discount_bp / 100.0, l.total
+        FROM unnest(l_sale, l_product, l_position, l_quantity, l_unit, l_discount_bp, l_total)
+          AS l(sale, product, position, quantity, unit, discount_bp, total)
+       WHERE l.sale IN (SELECT n.id FROM unnest(v_ids) AS n(id))
+      RETURNING sale_id, product_id, quantity
+    ), movements AS (
+      INSERT INTO stock_movements (shop_id, product_id, quantity_delta, reason, sale_id, created_by)
+      SELECT p_shop, nl.product_id, -nl.quantity, 'sale', nl.sale_id, p_user FROM new_lines nl
+    )
+    SELECT 1 INTO v_written;
+
     RETURN QUERY SELECT * FROM unnest(v_temps, v_ids, v_orders)
       UNION ALL
       SELECT t.temp_id, t.id, NULL::text FROM unnest(s_temp, s_id) AS t(temp_id, id) WHERE t.id = ANY (v_clashed);
