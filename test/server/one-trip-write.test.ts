@@ -22,6 +22,9 @@ beforeAll(async () => {
     const runner = createQueryRunner(...args);
     const query = runner.query.bind(runner);
     runner.query = (text: string, ...rest: unknown[]) => (statements.push(text), (query as (...a: unknown[]) => Promise<unknown>)(text, ...rest)) as never;
+    // Named statements go to the runner's pg connection itself.
+    const connect = runner.connect.bind(runner);
+    runner.connect = async () => countNamedStatements(await connect());
     return runner;
   };
 });
@@ -31,6 +34,20 @@ beforeEach(async () => {
 afterAll(async () => {
   await t.close();
 });
+
+const counted = new WeakSet<object>();
+function countNamedStatements<C>(connection: C): C {
+  const conn = connection as unknown as { query: (...a: unknown[]) => unknown };
+  if (counted.has(conn)) return connection;
+  counted.add(conn);
+  const query = conn.query.bind(conn);
+  conn.query = (first: unknown, ...rest: unknown[]) => {
+    const config = first as { name?: string; text?: string } | undefined;
+    if (typeof config === "object" && config?.name && config.text) statements.push(config.text);
+    return query(first, ...rest);
+  };
+  return connection;
+}
 
 /** The statements one sync sends, once the membership cache is warm. */
 async function statementsOf(send: () => Promise<unknown>): Promise<string[]> {

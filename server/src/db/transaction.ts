@@ -6,7 +6,11 @@ import type { DataSource, EntityManager, QueryRunner } from "typeorm";
  */
 export type Tx = {
   manager: EntityManager;
-  sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * `name`, for a statement sent on every request: PostgreSQL parses and plans it once per
+   * connection instead of on every call (the same text must always carry the same name).
+   */
+  sql<Row = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<Row[]>;
 };
 
 /** One statement's runner: a transaction's `tx.sql`, or autocommitSql (each statement its own transaction). */
@@ -126,11 +130,11 @@ export async function inTransaction<T>(dataSource: DataSource, work: (tx: Tx) =>
  * commit), for a read that needs no transaction or a write that is one statement.
  */
 export function autocommitSql(dataSource: DataSource): Sql {
-  return async <Row>(text: string, params?: unknown[]) => {
+  return async <Row>(text: string, params?: unknown[], name?: string) => {
     const runner = dataSource.createQueryRunner();
     await runner.connect();
     try {
-      return await txOf(runner).sql<Row>(text, params);
+      return await txOf(runner).sql<Row>(text, params, name);
     } finally {
       await runner.release();
     }
@@ -140,9 +144,17 @@ export function autocommitSql(dataSource: DataSource): Sql {
 function txOf(runner: QueryRunner): Tx {
   return {
     manager: runner.manager,
-    sql: async <Row>(text: string, params?: unknown[]) => {
+    sql: async <Row>(text: string, params?: unknown[], name?: string) => {
+      if (name) return namedQuery<Row>(await runner.connect(), name, text, params);
       const result = await runner.query(text, params, true);
       return (result.records ?? []) as Row[];
     },
   };
+}
+
+type PgConnection = { query(config: { name: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }> };
+
+/** On the runner's own pg connection (the embedded database speaks the same protocol), so errors keep pg's SQLSTATE and constraint. */
+async function namedQuery<Row>(connection: unknown, name: string, text: string, values?: unknown[]): Promise<Row[]> {
+  return (await (connection as PgConnection).query({ name, text, values })).rows as Row[];
 }

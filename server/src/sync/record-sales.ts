@@ -34,6 +34,7 @@ export async function recordSales(sql: Sql, ctx: RequestContext, rows: NewSaleRo
          $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
          $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)`,
       recordSalesParams(ctx, remaining, checkReceipts),
+      "pos_sync_record_sales",
     );
     const clashed = new Set<string>();
     for (const r of answered) r.order_id === null ? clashed.add(r.sale_id) : orderIds.set(r.sale_id, r.order_id);

@@ -27,7 +27,7 @@ export type BatchFacts = { known: KnownReferences; stored: Map<string, StoredMap
  * Prices are looked up only for sales not synced before, so a replayed batch costs the mapping read.
  */
 export async function lookUpBatch(sql: Sql, shopId: string, sales: PreparedSale[], tillId: string | null = null): Promise<BatchFacts> {
-  return foldBatch(await sql<Row>(BATCH_LOOKUP, batchParams(shopId, sales, tillId)));
+  return foldBatch(await sql<Row>(BATCH_LOOKUP, batchParams(shopId, sales, tillId), "pos_sync_batch_lookup"));
 }
 
 /** $7..$9 and $12: each line's (product, createdAt) by listPriceKey, with its sale's clientTempId. */
