@@ -14,27 +14,42 @@ import { type StormResult, describeStorm, measureStorm, seedStormShops } from ".
 const GOAL_FACTOR = 1.5;
 const FULL = { shops: 100, tillsPerShop: 10, salesPerTill: 50, workers: 4 };
 const QUICK = { shops: 10, tillsPerShop: 5, salesPerTill: 10, workers: 1 };
+/** The bench's bound on the storm (its own default is 300 s), several times the goal (1.5x the raw time, under a
+ * minute here): past it the row reports a miss and the run goes on, so the whole bench stays within minutes. */
+const TIMEOUT_MS = 120_000;
+const FIGURE = "Reconnect storm: every till's queued sales synced (drain time)";
+const TARGET = `drain <= ${GOAL_FACTOR}x sales / raw set-based rate, every sale once, 0 5xx`;
 
 export async function measureStormPhase(ctx: BenchContext, rawAt500: number[]): Promise<void> {
   const size = ctx.scale.rounds === 1 ? QUICK : FULL;
   const shops = await seedStormShops(ctx.admin, ctx.jwtSecret, { shops: size.shops, tillsPerShop: size.tillsPerShop });
-  const result = await measureStorm({
-    url: ctx.url,
-    shops,
-    tills: size.shops * size.tillsPerShop,
-    salesPerTill: size.salesPerTill,
-    workers: size.workers,
-    database: ctx.admin,
-    log: ctx.log,
-  });
+  let result: StormResult;
+  try {
+    result = await measureStorm({
+      url: ctx.url,
+      shops,
+      tills: size.shops * size.tillsPerShop,
+      salesPerTill: size.salesPerTill,
+      workers: size.workers,
+      timeoutMs: TIMEOUT_MS,
+      database: ctx.admin,
+      log: ctx.log,
+    });
+  } catch (error) {
+    // A storm that does not drain is a result, not a reason to lose the rest of the report.
+    const what = `${size.shops * size.tillsPerShop} tills x ${size.salesPerTill} sales: FAILED (${(error as Error).message})`;
+    ctx.rows.push({ figure: FIGURE, value: what, target: TARGET, met: false });
+    ctx.log(`storm: ${what}`);
+    return;
+  }
   const rawSeconds = result.sales / median(rawAt500);
   const factor = result.seconds / rawSeconds;
   const clean = isClean(result);
   ctx.rows.push({
-    figure: `Reconnect storm: ${result.tills.toLocaleString("en-US")} tills x ${result.salesPerTill} queued sales, online within 1 s, all synced (drain time)`,
+    figure: `${FIGURE}, ${result.tills.toLocaleString("en-US")} tills x ${result.salesPerTill}, online within 1 s`,
     value: `${result.seconds.toFixed(1)} s (${fmt.rate(result.salesPerSecond)}); raw set-based: ${rawSeconds.toFixed(1)} s, ${factor.toFixed(2)}x; ${clean ? "clean" : "NOT clean"}`,
     ratio: rawSeconds / result.seconds,
-    target: `drain <= ${GOAL_FACTOR}x sales / raw set-based rate, every sale once, 0 5xx`,
+    target: TARGET,
     met: factor <= GOAL_FACTOR && clean,
   });
   ctx.notes.push(`Reconnect storm: ${describeStorm(result)}${result.database ? `; database: ${JSON.stringify(result.database)}` : ""}.`);
