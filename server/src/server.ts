@@ -1,7 +1,8 @@
 import "reflect-metadata";
-import type { Server } from "node:http";
+import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { AppConfig } from "./config/config";
 import { type Database, migrate, openDatabase } from "./db/data-source";
 import { createApp } from "./api/http/app";
@@ -20,7 +21,15 @@ export type RunningServer = {
   close(): Promise<void>;
 };
 
-export async function startServer(config: AppConfig, logger: Logger, database?: Database): Promise<RunningServer> {
+/** What a cluster worker adds to a server (runtime/serve.ts); a single process passes nothing. */
+export type ServerOptions = {
+  /** Sent as `x-possync-worker` on every answer, so how a balancer or the cluster spreads requests can be seen. */
+  workerId?: number;
+  /** Where the metrics are registered (see createMetrics); a fresh registry unless given. */
+  metricsRegistry?: Registry;
+};
+
+export async function startServer(config: AppConfig, logger: Logger, database?: Database, options: ServerOptions = {}): Promise<RunningServer> {
   const db =
     database ??
     (await openDatabase(
@@ -32,7 +41,7 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
   if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
 
   let draining = false;
-  const metrics = createMetrics(poolStatsOf(db.dataSource));
+  const metrics = createMetrics(poolStatsOf(db.dataSource), options.metricsRegistry);
   const services = createServices(db.dataSource, { maxSalesPerRequest: config.maxSalesPerRequest }, logger, (counts, seconds) => {
     metrics.syncBatchSeconds.observe(seconds);
     for (const [status, n] of Object.entries(counts)) if (n > 0) metrics.syncSales.inc({ status }, n);
@@ -42,9 +51,13 @@ export async function startServer(config: AppConfig, logger: Logger, database?: 
   const limitStores = rateLimitStores(config.redis, logger, (limiter) => metrics.rateLimitStoreErrors.inc({ limiter }));
   const app = await createApp(config, db.dataSource, services, logger, metrics, () => draining, limitStores);
   if (!(await limitStores.ready())) logger.warn("rate-limit store (Redis) not ready at start: sync limits open, sign-in limits per process until it is");
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.express.listen(config.port, config.host, () => resolve(s));
-    s.once("error", reject);
+  const server: Server = createServer(app.express);
+  const workerId = options.workerId;
+  // Before the app's own listener, so the header is set before any handler can answer.
+  if (workerId !== undefined) server.prependListener("request", (_req, res) => res.setHeader("x-possync-worker", String(workerId)));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
   });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;

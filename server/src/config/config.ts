@@ -8,6 +8,13 @@ import type { AttentionSettings } from "../attention/attention.service";
  */
 export const DEVELOPMENT_JWT_SECRET = "pos-sync-development-secret-change-me";
 
+/**
+ * Worker processes per server (node's cluster). Each opens its own pool of DB_POOL_SIZE
+ * connections, so the bound keeps N x pool within what a PostgreSQL server usually allows.
+ */
+export const MAX_WEB_CONCURRENCY = 64;
+const WORKERS_MESSAGE = `must be a whole number of worker processes from 1 to ${MAX_WEB_CONCURRENCY}`;
+
 /** A bound in milliseconds: at least 100 ms, at most 10 minutes. */
 function milliseconds(fallback: number) {
   return z.coerce.number().int().min(100).max(600_000).default(fallback);
@@ -71,6 +78,12 @@ const envSchema = z
     DB_KEEPALIVE_DELAY_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.keepAliveDelayMs),
     SHUTDOWN_TIMEOUT_MS: milliseconds(25_000),
     TILL_SILENCE_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+    WEB_CONCURRENCY: z.coerce
+      .number({ message: WORKERS_MESSAGE })
+      .int(WORKERS_MESSAGE)
+      .min(1, WORKERS_MESSAGE)
+      .max(MAX_WEB_CONCURRENCY, WORKERS_MESSAGE)
+      .default(1),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
@@ -85,6 +98,14 @@ const envSchema = z
         code: "custom",
         path: ["ACCESS_TOKEN_TTL"],
         message: `must not exceed JWT_MAX_TTL_SECONDS (${env.JWT_MAX_TTL_SECONDS} s): the server would refuse its own tokens`,
+      });
+    }
+    // PGlite lives inside one process and has one writer: N processes cannot share its files.
+    if (env.WEB_CONCURRENCY > 1 && env.WEB_CONCURRENCY <= MAX_WEB_CONCURRENCY && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WEB_CONCURRENCY"],
+        message: `${env.WEB_CONCURRENCY} processes need DATABASE_URL (a PostgreSQL server): the embedded database belongs to one process; unset WEB_CONCURRENCY or set it to 1`,
       });
     }
   });
@@ -119,6 +140,8 @@ export type AppConfig = {
   shutdownTimeoutMs: number;
   /** The attention list: a till not seen for this long that last reported unsent sales is listed. */
   attention: AttentionSettings;
+  /** Worker processes on one port (node's cluster); 1 runs no cluster at all. */
+  webConcurrency: number;
 };
 
 export class ConfigError extends Error {}
@@ -174,5 +197,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     attention: { tillSilenceHours: e.TILL_SILENCE_HOURS },
+    webConcurrency: e.WEB_CONCURRENCY,
   };
 }

@@ -16,8 +16,11 @@ export type Metrics = {
 
 export type PoolStats = () => { total: number; idle: number; waiting: number; max: number };
 
-export function createMetrics(poolStats: PoolStats): Metrics {
-  const registry = new Registry();
+/**
+ * `registry` is a fresh one unless given: a cluster worker passes one whose exposition (/metrics)
+ * is the whole cluster's (cluster/worker-registry.ts); its own metrics are collected here as always.
+ */
+export function createMetrics(poolStats: PoolStats, registry: Registry = new Registry()): Metrics {
   collectDefaultMetrics({ register: registry, prefix: "possync_" });
   const metrics: Metrics = {
     registry,
