@@ -21,7 +21,7 @@ const MANY = 32;
 const GOAL = 0.9;
 
 type Till = { shop: BenchShop; lastBatch: BenchSale[] };
-type HotRun = { salesPerSecond: number; p50: number; p99: number };
+type HotRun = { salesPerSecond: number; p50: number; p99: number; shed: number };
 
 export async function measureHotProducts(ctx: BenchContext): Promise<void> {
   const shop = await seedBenchShop(ctx.admin, ctx.jwtSecret, PRODUCTS);
@@ -45,7 +45,7 @@ export async function measureHotProducts(ctx: BenchContext): Promise<void> {
   ]);
   const latency = (count: number) => {
     const r = runs.get(count)!;
-    return `; request p50 ${fmt.ms(median(r.map((x) => x.p50)))}, p99 ${fmt.ms(median(r.map((x) => x.p99)))}`;
+    return `; request p50 ${fmt.ms(median(r.map((x) => x.p50)))}, p99 ${fmt.ms(median(r.map((x) => x.p99)))}; ${r.reduce((n, x) => n + x.shed, 0)} 429s waited out`;
   };
   const figure = (count: number) =>
     `Hot products: ${requests * BATCH} sales in batches of ${BATCH} (30% replays), one shop of ${PRODUCTS} products, ${count} tills at once (a credential each, REST)`;
@@ -64,6 +64,7 @@ async function hotRun(url: string, tills: Till[], requests: number): Promise<Hot
   const plans = tills.map((t) => planFor(t, perTill));
   const times: number[] = [];
   const counts = { created: 0, existing: 0, errors: 0 };
+  let shed = 0;
   const started = process.hrtime.bigint();
   await Promise.all(tills.map(async (t, k) => {
     for (const request of plans[k]) {
@@ -73,6 +74,7 @@ async function hotRun(url: string, tills: Till[], requests: number): Promise<Hot
       counts.created += c.created;
       counts.existing += c.existing;
       counts.errors += c.errors;
+      shed += c.shed;
     }
   }));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -80,7 +82,7 @@ async function hotRun(url: string, tills: Till[], requests: number): Promise<Hot
   if (JSON.stringify(counts) !== JSON.stringify(expected)) throw new Error(`hot products: expected ${JSON.stringify(expected)}, got ${JSON.stringify(counts)}`);
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-  return { salesPerSecond: (requests * BATCH) / seconds, p50: at(0.5), p99: at(0.99) };
+  return { salesPerSecond: (requests * BATCH) / seconds, p50: at(0.5), p99: at(0.99), shed };
 }
 
 /** A till's batches: each resends 3 sales of the one before (the first, of the till's warm-up batch). */

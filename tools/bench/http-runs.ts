@@ -7,7 +7,11 @@ const SYNC_MUTATION = `mutation Sync($sales: [OfflineSaleInput!]!) {
   syncOfflineSales(sales: $sales) { synced { clientTempId serverId orderId status warnings } errors { clientTempId error } }
 }`;
 
-type Counts = { created: number; existing: number; errors: number };
+/** `shed`: 429 answers waited out and retried (the server sheds load when its sync queue is full). */
+type Counts = { created: number; existing: number; errors: number; shed: number };
+
+/** Longest Retry-After the bench waits; the server's own cap is SYNC_RETRY_AFTER_MAX_SECONDS (30 s). */
+const MAX_RETRY_AFTER_S = 30;
 
 /** A request body, serialised before the clock starts so the client's own work is not measured. */
 export type PreparedRequest = { transport: TransportName; body: string; sales: number };
@@ -21,10 +25,22 @@ export function headersOf(shop: BenchShop): Record<string, string> {
   return { "content-type": "application/json", authorization: `Bearer ${shop.token}`, "x-shop-id": shop.shopId };
 }
 
+/**
+ * One request, as a till sends it: a 429 is waited out for its Retry-After and sent again (the time
+ * counts in the figure, as it does for a till); any other answer but 200 fails the run.
+ */
 export async function send(baseUrl: string, shop: BenchShop, request: PreparedRequest): Promise<Counts> {
   const path = request.transport === "rest" ? "/api/pos/sync" : "/graphql";
-  const res = await fetch(`${baseUrl}${path}`, { method: "POST", headers: headersOf(shop), body: request.body });
-  const text = await res.text();
+  let shed = 0;
+  let res = await fetch(`${baseUrl}${path}`, { method: "POST", headers: headersOf(shop), body: request.body });
+  let text = await res.text();
+  while (res.status === 429) {
+    shed++;
+    const wait = Math.min(MAX_RETRY_AFTER_S, Number(res.headers.get("retry-after")) || 1);
+    await new Promise((r) => setTimeout(r, wait * 1000));
+    res = await fetch(`${baseUrl}${path}`, { method: "POST", headers: headersOf(shop), body: request.body });
+    text = await res.text();
+  }
   if (res.status !== 200) throw new Error(`${request.transport} answered ${res.status}: ${text.slice(0, 300)}`);
   const parsed = JSON.parse(text) as {
     synced?: { status: string }[];
@@ -34,7 +50,7 @@ export async function send(baseUrl: string, shop: BenchShop, request: PreparedRe
   const result = request.transport === "rest" ? parsed : parsed.data?.syncOfflineSales;
   if (!result?.synced || !result.errors) throw new Error(`${request.transport} answered without a result: ${text.slice(0, 300)}`);
   const created = result.synced.filter((s) => s.status.toLowerCase() === "created").length;
-  return { created, existing: result.synced.length - created, errors: result.errors.length };
+  return { created, existing: result.synced.length - created, errors: result.errors.length, shed };
 }
 
 /**
@@ -47,7 +63,7 @@ export async function throughput(
   requests: PreparedRequest[],
   concurrency = 1,
 ): Promise<{ salesPerSecond: number; counts: Counts; seconds: number }> {
-  const counts: Counts = { created: 0, existing: 0, errors: 0 };
+  const counts: Counts = { created: 0, existing: 0, errors: 0, shed: 0 };
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
@@ -57,6 +73,7 @@ export async function throughput(
         counts.created += c.created;
         counts.existing += c.existing;
         counts.errors += c.errors;
+        counts.shed += c.shed;
       }
     }),
   );

@@ -43,7 +43,14 @@ export async function startServerProcess(opts: {
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  let stopping = false;
+  const exited = new Promise<void>((done) =>
+    child.once("exit", (code, signal) => {
+      // An exit nobody asked for (a crash, a kill from outside) is said at once, not left for a later ECONNREFUSED.
+      if (!stopping) process.stderr.write(`[bench] server process ${child.pid} exited unasked (code ${code}, signal ${signal})\n`);
+      done();
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(url, child);
   const pid = child.pid!;
@@ -65,6 +72,7 @@ export async function startServerProcess(opts: {
       };
     },
     stop: async () => {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
     },
@@ -72,7 +80,13 @@ export async function startServerProcess(opts: {
 }
 
 function readMemory(pid: number): { rssMb: number; peakMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  let status = "";
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    // The server has exited: NaN, and the phase's own requests then say why it failed.
+    return { rssMb: NaN, peakMb: NaN };
+  }
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
   return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
 }

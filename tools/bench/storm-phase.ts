@@ -18,7 +18,7 @@ const QUICK = { shops: 10, tillsPerShop: 5, salesPerTill: 10, workers: 1 };
  * minute here): past it the row reports a miss and the run goes on, so the whole bench stays within minutes. */
 const TIMEOUT_MS = 120_000;
 const FIGURE = "Reconnect storm: every till's queued sales synced (drain time)";
-const TARGET = `drain <= ${GOAL_FACTOR}x sales / raw set-based rate, every sale once, 0 5xx`;
+const TARGET = `drain <= ${GOAL_FACTOR}x sales / raw set-based rate, every sale once, only 200s and 429s`;
 
 export async function measureStormPhase(ctx: BenchContext, rawAt500: number[]): Promise<void> {
   const size = ctx.scale.rounds === 1 ? QUICK : FULL;
@@ -47,7 +47,9 @@ export async function measureStormPhase(ctx: BenchContext, rawAt500: number[]): 
   const clean = isClean(result);
   ctx.rows.push({
     figure: `${FIGURE}, ${result.tills.toLocaleString("en-US")} tills x ${result.salesPerTill}, online within 1 s`,
-    value: `${result.seconds.toFixed(1)} s (${fmt.rate(result.salesPerSecond)}); raw set-based: ${rawSeconds.toFixed(1)} s, ${factor.toFixed(2)}x; ${clean ? "clean" : "NOT clean"}`,
+    value:
+      `${result.seconds.toFixed(1)} s (${fmt.rate(result.salesPerSecond)}); raw set-based: ${rawSeconds.toFixed(1)} s, ${factor.toFixed(2)}x; ` +
+      `${result.shedByServer} 429s, ${result.status5xx} 5xx, ${result.otherFailures} other failures; ${clean ? "clean" : "NOT clean"}`,
     ratio: rawSeconds / result.seconds,
     target: TARGET,
     met: factor <= GOAL_FACTOR && clean,
@@ -55,9 +57,12 @@ export async function measureStormPhase(ctx: BenchContext, rawAt500: number[]): 
   ctx.notes.push(`Reconnect storm: ${describeStorm(result)}${result.database ? `; database: ${JSON.stringify(result.database)}` : ""}.`);
 }
 
-/** Every recorded sale on the server exactly once, every queue emptied, no 5xx, invariants hold. */
+/**
+ * Every recorded sale on the server exactly once, every queue emptied, invariants hold, and no
+ * answer but 200 or 429: a 5xx, a timeout or a dropped connection is load shed the wrong way.
+ */
 function isClean(r: StormResult): boolean {
   const db = r.database;
   const dbClean = !db || (db.recordedFound === r.sales && db.duplicates === 0 && db.brokenInvariants.length === 0);
-  return r.synced === r.sales && r.tillsNotEmptied === 0 && r.status5xx === 0 && dbClean;
+  return r.synced === r.sales && r.tillsNotEmptied === 0 && r.status5xx === 0 && r.otherFailures === 0 && dbClean;
 }
