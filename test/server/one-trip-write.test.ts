@@ -14,6 +14,7 @@ import { TRANSPORTS, authHeaders, rest } from "../support/transports";
 let t: TestServer;
 let shop: SeededShops;
 const statements: string[] = [];
+const namedSent: { text: string; values: unknown[] }[] = [];
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -43,7 +44,10 @@ function countNamedStatements<C>(connection: C): C {
   const query = conn.query.bind(conn);
   conn.query = (first: unknown, ...rest: unknown[]) => {
     const config = first as { name?: string; text?: string } | undefined;
-    if (typeof config === "object" && config?.name && config.text) statements.push(config.text);
+    if (typeof config === "object" && config?.name && config.text) {
+      statements.push(config.text);
+      namedSent.push({ text: config.text, values: (config as { values?: unknown[] }).values ?? [] });
+    }
     return query(first, ...rest);
   };
   return connection;
@@ -106,6 +110,62 @@ onPostgres("the one-trip write takes its locks before the snapshot it writes fro
     }
   });
 });
+
+onPostgres("the lookup is a named statement, so its plan may be generic", () => {
+  it("reads only the batch's rows by their keys in a shop of 3,000 products and 3,000 sales, even with a generic plan", async () => {
+    const headers = authHeaders(shop.tokens.cashier, shop.shopId);
+    for (let i = 0; i < 3; i++) await rest.sync(t.url, headers, Array.from({ length: 1000 }, () => saleOf(shop)));
+    await t.dataSource.query(
+      `INSERT INTO products (shop_id, id, name, sku, price_cents, stock)
+       SELECT $1, gen_random_uuid(), 'Filler ' || i, 'FILL-' || i, 100, 10 FROM generate_series(1, 3000) i`,
+      [shop.shopId],
+    );
+    await t.dataSource.query("ANALYZE products; ANALYZE offline_sale_syncs; ANALYZE sales");
+    const synced = saleOf(shop);
+    await rest.sync(t.url, headers, [synced]);
+    namedSent.length = 0;
+    await rest.sync(t.url, headers, [synced, saleOf(shop)]);
+    const lookup = namedSent.find((s) => /^SELECT 'p' AS kind/.test(s.text))!;
+    const client = new Client({ connectionString: process.env.TEST_DATABASE_URL, statement_timeout: 10_000 });
+    await client.connect();
+    try {
+      await client.query("SET plan_cache_mode = force_generic_plan");
+      await client.query(`PREPARE lookup AS ${lookup.text}`);
+      const args = lookup.values.map((v) => literalOf(client, v)).join(", ");
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE lookup(${args})`);
+      const scans = scanNodes(rows[0]["QUERY PLAN"][0].Plan).filter((n) => ["products", "customers", "offline_sale_syncs", "sales"].includes(n["Relation Name"]!));
+      expect(scans.filter((n) => n["Relation Name"] === "products" && n["Actual Loops"] > 0)).not.toEqual([]);
+      // Every access that ran fetched at most one row and read nothing it threw away: a key lookup.
+      const read = scans.filter((n) => n["Actual Loops"] > 0).map((n) => ({ relation: n["Relation Name"], rowsPerLoop: n["Actual Rows"], removed: (n["Rows Removed by Filter"] ?? 0) + (n["Rows Removed by Index Recheck"] ?? 0) }));
+      for (const access of read) expect(access).toEqual({ relation: access.relation, rowsPerLoop: access.rowsPerLoop <= 1 ? access.rowsPerLoop : "at most 1", removed: 0 });
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+type PlanNode = {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Actual Rows": number;
+  "Actual Loops": number;
+  "Rows Removed by Filter"?: number;
+  "Rows Removed by Index Recheck"?: number;
+  Plans?: PlanNode[];
+};
+function scanNodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(scanNodes)].filter((n) => /Scan/.test(n["Node Type"]));
+}
+
+/** A bound value written as SQL (arrays as array literals), for EXECUTE's arguments. */
+function literalOf(client: Client, value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (Array.isArray(value)) {
+    const items = value.map((v) => (v === null ? "NULL" : `"${String(v).replace(/["\\]/g, "\\$&")}"`));
+    return client.escapeLiteral(`{${items.join(",")}}`);
+  }
+  return client.escapeLiteral(String(value));
+}
 
 async function waitForAdvisoryWaiter(client: Client): Promise<void> {
   for (let i = 0; i < 200; i++) {

@@ -30,22 +30,35 @@ export async function lookUpBatch(sql: Sql, shopId: string, sales: PreparedSale[
   return foldBatch(await sql<Row>(BATCH_LOOKUP, batchParams(shopId, sales, tillId), "pos_sync_batch_lookup"));
 }
 
-/** $7..$9 and $12: each line's (product, createdAt) by listPriceKey, with its sale's clientTempId. */
-const BATCH_LOOKUP = `SELECT 'p' AS kind, id::text AS id, to_char(archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sale_id,
+/**
+ * $7..$9 and $12: each line's (product, createdAt) by listPriceKey, with its sale's clientTempId.
+ *
+ * A named statement: PostgreSQL may plan it once for all shops (a generic plan, blind to how
+ * many products or sales this shop has). So every row is fetched by its full key, one batch id at
+ * a time, behind OFFSET 0 (the subquery cannot be flattened into a join the planner might turn
+ * into a scan of the whole shop).
+ */
+const BATCH_LOOKUP = `SELECT 'p' AS kind, p.id::text AS id, to_char(p.archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sale_id,
             NULL AS fingerprint, NULL AS order_id
-       FROM products WHERE shop_id = $1 AND id = ANY($2::uuid[])
+       FROM unnest($2::uuid[]) AS x(id)
+       CROSS JOIN LATERAL (SELECT id, archived_at FROM products WHERE shop_id = $1 AND id = x.id OFFSET 0) p
      UNION ALL
-     SELECT 'c', id::text, NULL, NULL, NULL FROM customers WHERE shop_id = $1 AND id = ANY($3::uuid[])
+     SELECT 'c', c.id::text, NULL, NULL, NULL
+       FROM unnest($3::uuid[]) AS x(id)
+       CROSS JOIN LATERAL (SELECT id FROM customers WHERE shop_id = $1 AND id = x.id OFFSET 0) c
      UNION ALL
      SELECT 's', user_id::text, NULL, NULL, NULL FROM shop_memberships WHERE shop_id = $1 AND user_id = ANY($5::uuid[])
      UNION ALL
-     SELECT 'k', client_temp_id::text, id::text, NULL, NULL FROM customers WHERE shop_id = $1 AND client_temp_id = ANY($6::uuid[])
+     SELECT 'k', c.client_temp_id::text, c.id::text, NULL, NULL
+       FROM unnest($6::uuid[]) AS x(temp_id)
+       CROSS JOIN LATERAL (SELECT id, client_temp_id FROM customers WHERE shop_id = $1 AND client_temp_id = x.temp_id OFFSET 0) c
      UNION ALL
      SELECT 'o', id::text, offline_card_limit_cents::text, NULL, NULL FROM shops WHERE id = $1
      UNION ALL
      SELECT 'm', m.client_temp_id::text, m.sale_id::text, m.fingerprint, s.order_id
-       FROM offline_sale_syncs m JOIN sales s ON s.shop_id = m.shop_id AND s.id = m.sale_id
-      WHERE m.shop_id = $1 AND m.client_temp_id = ANY($4::uuid[])
+       FROM unnest($4::uuid[]) AS x(temp_id)
+       CROSS JOIN LATERAL (SELECT client_temp_id, sale_id, fingerprint FROM offline_sale_syncs WHERE shop_id = $1 AND client_temp_id = x.temp_id OFFSET 0) m
+       CROSS JOIN LATERAL (SELECT order_id FROM sales WHERE shop_id = $1 AND id = m.sale_id OFFSET 0) s
      UNION ALL
      SELECT 'l', x.key, COALESCE(
               (SELECT price_cents FROM product_prices pp WHERE pp.shop_id = $1 AND pp.product_id = x.product_id AND pp.valid_from <= x.sold_at

@@ -51,29 +51,45 @@ const LOCK_KEYS = `
     AS $$ SELECT hashtextextended('receipts/' || p_shop::text || '/' || p_till::text, 0) $$;
 `;
 
+/**
+ * One UPDATE per product, in id order: each row is locked by the statement that changes it (never
+ * a separate locking read), and by its primary key, a plan the planner cannot get wrong when the
+ * function's cached generic plan does not know how many products the shop has. The low-stock
+ * notifications are then raised or refreshed in one statement.
+ */
 const APPLY_STOCK = `
   CREATE FUNCTION pos_sync_apply_stock(p_shop uuid, p_ids uuid[], p_deltas bigint[])
     RETURNS TABLE (changed_id uuid, new_stock integer) LANGUAGE plpgsql AS $$
+  DECLARE
+    v_id uuid;
+    v_delta bigint;
+    v_row record;
+    v_low uuid[] := '{}';
+    v_message text[] := '{}';
+    v_level int[] := '{}';
   BEGIN
-    PERFORM 1 FROM products p WHERE p.shop_id = p_shop AND p.id = ANY (p_ids) ORDER BY p.id FOR NO KEY UPDATE;
-    RETURN QUERY
-    WITH updated AS (
-      UPDATE products p
-         SET stock = p.stock + d.delta, updated_at = now()
-        FROM unnest(p_ids, p_deltas) AS d(id, delta)
-       WHERE p.shop_id = p_shop AND p.id = d.id
-      RETURNING p.id, p.name, p.stock, p.low_stock_threshold
-    ), raised AS (
+    FOR v_id, v_delta IN SELECT d.id, d.delta FROM unnest(p_ids, p_deltas) AS d(id, delta) ORDER BY d.id LOOP
+      UPDATE products p SET stock = p.stock + v_delta, updated_at = now()
+       WHERE p.shop_id = p_shop AND p.id = v_id
+      RETURNING p.id, p.name, p.stock, p.low_stock_threshold INTO v_row;
+      CONTINUE WHEN NOT FOUND;
+      changed_id := v_row.id;
+      new_stock := v_row.stock;
+      RETURN NEXT;
+      IF v_row.stock <= v_row.low_stock_threshold THEN
+        v_low := v_low || v_row.id;
+        v_message := v_message || format('Low stock: %s has %s left (threshold %s)', v_row.name, v_row.stock, v_row.low_stock_threshold);
+        v_level := v_level || v_row.stock;
+      END IF;
+    END LOOP;
+    IF cardinality(v_low) > 0 THEN
       INSERT INTO notifications (shop_id, type, product_id, message, stock)
-      SELECT p_shop, 'LOW_STOCK', u.id,
-             format('Low stock: %s has %s left (threshold %s)', u.name, u.stock, u.low_stock_threshold), u.stock
-        FROM updated u
-       WHERE u.stock <= u.low_stock_threshold
-       ORDER BY u.id
+      SELECT p_shop, 'LOW_STOCK', l.id, l.message, l.stock
+        FROM unnest(v_low, v_message, v_level) AS l(id, message, stock)
+       ORDER BY l.id
       ON CONFLICT (shop_id, product_id, type) WHERE read_at IS NULL
-      DO UPDATE SET stock = EXCLUDED.stock, message = EXCLUDED.message, updated_at = now()
-    )
-    SELECT u.id, u.stock FROM updated u;
+      DO UPDATE SET stock = EXCLUDED.stock, message = EXCLUDED.message, updated_at = now();
+    END IF;
   END $$;
 `;
 
