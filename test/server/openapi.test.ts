@@ -4,6 +4,7 @@ import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { openApiJson } from "../../server/src/api/rest/openapi";
 import { lockProduct, terminateBackend } from "../support/locks";
+import { holdRequest } from "../support/raw-http";
 import { saleOf } from "../support/sales";
 import { type TestServer, startTestServer, usingRealPostgres } from "../support/test-server";
 import { type Headers, authHeaders } from "../support/transports";
@@ -209,6 +210,28 @@ describe("the rate limiter's answer matches openapi.json", () => {
     const limited = await sync(t.url, headers, [saleOf(shop)]);
     expectDocumented(limited, 429);
     expect(limited.headers.get("ratelimit")).toEqual(expect.any(String));
+  });
+});
+
+describe("the load shedder's answer matches openapi.json", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ SYNC_MAX_QUEUED_SALES: "1" });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("documents 429 OVERLOADED with Retry-After while the sync queue is full", async () => {
+    const shop = await t.seed();
+    const headers = authHeaders(shop.tokens.cashier, shop.shopId);
+    // A sync whose body is still arriving holds the one place of the queue.
+    const held = await holdRequest(t.url, { method: "POST", path: SYNC_PATH, headers, body: { sales: [saleOf(shop)] } });
+    let shed: Answer | undefined;
+    for (let i = 0; i < 100 && shed?.status !== 429; i++) shed = await sync(t.url, headers, [saleOf(shop)]);
+    await held.finishThen({ method: "GET", path: "/healthz", headers: { connection: "close" } });
+    expectDocumented(shed!, 429);
+    expect(shed!.body).toMatchObject({ code: "OVERLOADED" });
   });
 });
 

@@ -260,7 +260,9 @@ export class SyncEngine {
   private scheduleRetry({ error, retryAfterMs, reachedServer }: Extract<BatchResult, { kind: "retry" }>): SyncReport {
     // A request abandoned by dispose(): no timer outlives the client.
     if (this.disposed) return { kind: "disposed" };
-    this.failures++;
+    // A server that says how long to wait (429/503 with Retry-After) is answering, not failing:
+    // its wait is taken as given and does not grow the backoff of a later real failure.
+    if (retryAfterMs === undefined) this.failures++;
     const delay = retryDelay(this.failures, retryAfterMs, this.deps.backoff, this.deps.random);
     this.clearRetry();
     this.retryTimer = setTimeout(() => {

@@ -78,6 +78,13 @@ const envSchema = z
     DB_KEEPALIVE_DELAY_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.keepAliveDelayMs),
     SHUTDOWN_TIMEOUT_MS: milliseconds(25_000),
     TILL_SILENCE_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+    // Per process. The time bound is what usually decides: 3 s of work at the measured drain rate
+    // (never below 1,000 sales) stays inside the pool's 5 s acquire timeout and a till's 20 s
+    // request timeout; at this machine's ~1,200 sales/s that is 3,600 sales, more than anything
+    // but a reconnect storm queues (the bench's busiest phase: 4 requests of 1,000, 3,000 ahead of the last).
+    SYNC_MAX_QUEUED_SALES: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
+    SYNC_MAX_QUEUE_SECONDS: z.coerce.number().min(0).max(600).default(3),
+    SYNC_RETRY_AFTER_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     WEB_CONCURRENCY: z.coerce
       .number({ message: WORKERS_MESSAGE })
       .int(WORKERS_MESSAGE)
@@ -140,6 +147,8 @@ export type AppConfig = {
   shutdownTimeoutMs: number;
   /** The attention list: a till not seen for this long that last reported unsent sales is listed. */
   attention: AttentionSettings;
+  /** Load shedding of the sync endpoints (admission/sync-admission.ts); maxQueuedSales 0 turns it off. */
+  syncAdmission: { maxQueuedSales: number; maxQueueSeconds: number; maxRetryAfterSeconds: number };
   /** Worker processes on one port (node's cluster); 1 runs no cluster at all. */
   webConcurrency: number;
 };
@@ -197,6 +206,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     attention: { tillSilenceHours: e.TILL_SILENCE_HOURS },
+    syncAdmission: {
+      maxQueuedSales: e.SYNC_MAX_QUEUED_SALES,
+      maxQueueSeconds: e.SYNC_MAX_QUEUE_SECONDS,
+      maxRetryAfterSeconds: e.SYNC_RETRY_AFTER_MAX_SECONDS,
+    },
     webConcurrency: e.WEB_CONCURRENCY,
   };
 }

@@ -12,6 +12,7 @@ export type DomainErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "CONFLICT"
   | "RATE_LIMITED"
+  | "OVERLOADED"
   | "UNAVAILABLE";
 
 export abstract class DomainError extends Error {
@@ -56,4 +57,18 @@ export class ConflictError extends DomainError {
 /** The database (or another dependency) is unreachable: nothing was recorded, retrying later is safe. */
 export class ServiceUnavailableError extends DomainError {
   readonly code = "UNAVAILABLE";
+}
+
+/**
+ * This process has more sync work queued than it is configured to hold: nothing of the request
+ * was read or recorded; retry after `retryAfterSeconds`, which the server sized from its own queue.
+ */
+export class OverloadedError extends DomainError {
+  readonly code = "OVERLOADED";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }

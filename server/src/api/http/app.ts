@@ -14,7 +14,7 @@ import { CATALOG_PATH, catalogRoute } from "../rest/catalog.route";
 import { authRoutes } from "../rest/auth.routes";
 import { openApiRoute } from "../rest/openapi.route";
 import { type Authenticator, headerAuthenticator } from "./authenticator";
-import { domainErrorOf, httpStatusOf, retryAfterSecondsOf, toGraphQLError } from "./error-mapping";
+import { domainErrorOf, httpStatusOf, retryAfterSecondsOfError, toGraphQLError } from "./error-mapping";
 import { createApolloServer } from "../graphql/apollo-server";
 import { closeConnectionsWhileDraining, healthRoutes, refuseWhileDraining } from "./health";
 import type { Metrics } from "../../observability/metrics";
@@ -22,6 +22,9 @@ import { runInRequestScope } from "../../observability/request-scope";
 import { syncRateLimits } from "./rate-limits";
 import { PER_PROCESS_STORES, type RateLimitStores } from "./rate-limit-store";
 import { webApp } from "./web-app";
+import { SyncAdmission } from "../../admission/sync-admission";
+import { admissionMetrics } from "../../admission/admission-metrics";
+import { graphqlAdmissionGate, restAdmissionGate, weighSyncBody } from "./sync-admission-gate";
 
 export type App = { express: Express; stopGraphQL(): Promise<void> };
 
@@ -35,6 +38,7 @@ export async function createApp(
   rateLimitStores: RateLimitStores = PER_PROCESS_STORES,
 ): Promise<App> {
   const authenticateRequest = headerAuthenticator(dataSource, tokenRulesOf(config));
+  const admit = syncAdmissionGates(config, metrics);
   const apollo = await createApolloServer(config, logger);
   await apollo.start();
 
@@ -66,12 +70,13 @@ export async function createApp(
   app.use(refuseWhileDraining(isDraining));
 
   const json = express.json({ limit: config.maxBodyBytes, strict: false });
-  app.use("/api/pos/sync", ...syncRateLimits(config, "rest", rateLimitStores), json, syncRoute(services, authenticateRequest));
+  app.use("/api/pos/sync", ...syncRateLimits(config, "rest", rateLimitStores), admit.rest, json, admit.weigh, syncRoute(services, authenticateRequest));
   app.use(CATALOG_PATH, ...syncRateLimits(config, "rest", rateLimitStores), catalogRoute(services, authenticateRequest));
   app.use(
     "/graphql",
     ...syncRateLimits(config, "graphql", rateLimitStores),
     json,
+    admit.graphql,
     expressMiddleware(apollo, {
       context: async ({ req }) => buildGraphQLContext(String(req.id), await optionalAuth(req, authenticateRequest), services),
     }),
@@ -79,11 +84,18 @@ export async function createApp(
   app.use(authRoutes(config, services, rateLimitStores));
   app.use(openApiRoute(config.isProduction));
   app.use(webApp());
-  app.use((_req, res) => {
-    res.status(404).json({ error: "Not found" });
-  });
+  app.use((_req, res) => void res.status(404).json({ error: "Not found" }));
   app.use(errorHandler);
   return { express: app, stopGraphQL: () => apollo.stop() };
+}
+
+/** One admission (load shedding) per process, shared by both transports, watched by /metrics. */
+function syncAdmissionGates(config: AppConfig, metrics: Metrics) {
+  const watched = admissionMetrics(metrics.registry);
+  const admission = new SyncAdmission(config.syncAdmission, watched.observer);
+  watched.watch(admission);
+  const rules = tokenRulesOf(config);
+  return { rest: restAdmissionGate(admission, rules), weigh: weighSyncBody, graphql: graphqlAdmissionGate(admission, rules) };
 }
 
 function metricsRoute(metrics: Metrics): express.RequestHandler {
@@ -121,7 +133,7 @@ const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (status === 500) req.log.error({ err: error }, "unhandled error");
   else if (code === "UNAVAILABLE" && !(error instanceof DomainError)) req.log.error({ err: error }, "database unavailable");
   res.status(status);
-  const retryAfter = retryAfterSecondsOf(code);
+  const retryAfter = retryAfterSecondsOfError(error, code);
   if (retryAfter !== undefined) res.setHeader("retry-after", String(retryAfter));
   if (req.originalUrl.split("?")[0].startsWith("/graphql")) res.json({ errors: [{ message, extensions: { code } }] });
   else res.json({ error: message, code });

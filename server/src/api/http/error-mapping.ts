@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { isConnectionError } from "../../db/transaction";
-import { DomainError, type DomainErrorCode, ServiceUnavailableError } from "../../shared/errors";
+import { DomainError, type DomainErrorCode, OverloadedError, ServiceUnavailableError } from "../../shared/errors";
 
 /** The one table from domain error codes to HTTP statuses; GraphQL uses the code as extensions.code. */
 const HTTP_STATUS: Record<DomainErrorCode, number> = {
@@ -12,6 +12,7 @@ const HTTP_STATUS: Record<DomainErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  OVERLOADED: 429,
   UNAVAILABLE: 503,
 };
 
@@ -20,6 +21,11 @@ const RETRY_AFTER_SECONDS: Partial<Record<DomainErrorCode, number>> = { UNAVAILA
 
 export function retryAfterSecondsOf(code: unknown): number | undefined {
   return typeof code === "string" ? RETRY_AFTER_SECONDS[code as DomainErrorCode] : undefined;
+}
+
+/** The wait for this error: its own when it carries one (a shed request, sized from the queue), else its code's. */
+export function retryAfterSecondsOfError(error: unknown, code: unknown): number | undefined {
+  return error instanceof OverloadedError ? error.retryAfterSeconds : retryAfterSecondsOf(code);
 }
 
 /**
@@ -44,6 +50,7 @@ const REQUEST_LEVEL_CODES: ReadonlySet<string> = new Set([
   "PAYLOAD_TOO_LARGE",
   "BAD_REQUEST",
   "RATE_LIMITED",
+  "OVERLOADED",
   "UNAVAILABLE",
 ]);
 
@@ -53,7 +60,7 @@ export function requestLevelStatusOf(code: unknown): number | undefined {
 
 /** For errors raised before any resolver runs (the context function), where Apollo reads extensions.http. */
 export function toGraphQLError(error: DomainError): GraphQLError {
-  const retryAfter = retryAfterSecondsOf(error.code);
+  const retryAfter = retryAfterSecondsOfError(error, error.code);
   const headers = new Map(retryAfter === undefined ? [] : [["retry-after", String(retryAfter)]]);
   return new GraphQLError(error.message, {
     extensions: { code: error.code, http: { status: httpStatusOf(error), headers } },

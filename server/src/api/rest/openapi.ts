@@ -174,12 +174,17 @@ function registerSyncRoute(registry: OpenAPIRegistry): void {
         "The body is over MAX_BODY_BYTES, or it holds more than MAX_SALES_PER_REQUEST sales: split the batch. Nothing was recorded.",
       ),
       415: errorResponse("BAD_REQUEST", "The body's charset or Content-Encoding is not supported (send UTF-8 JSON)."),
-      429: errorResponse("RATE_LIMITED", "Too many requests from this token or this address. Nothing was recorded; retry after `Retry-After`.", {
+      429: {
+        description:
+          "Nothing was recorded; retry after `Retry-After`. `RATE_LIMITED`: too many requests from this token or this address. " +
+          "`OVERLOADED`: this server process has more sync work queued than SYNC_MAX_QUEUED_SALES (refused before the body was read); " +
+          "Retry-After is sized from its queue and its recent drain rate.",
+        ...json(z.union([errorBodySchema("RATE_LIMITED"), errorBodySchema("OVERLOADED")])),
         headers: {
           "Retry-After": { description: "Seconds to wait before retrying.", required: true, schema: { type: "integer", minimum: 0 } },
           ...rateLimitHeaders,
         },
-      }),
+      },
       500: errorResponse("INTERNAL_SERVER_ERROR", "A bug on the server; nothing of the request is guaranteed to have been recorded. Retrying is safe."),
       503: errorResponse("UNAVAILABLE", "The database is unavailable: nothing of this request was recorded. Retry later."),
     },

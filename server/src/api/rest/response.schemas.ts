@@ -87,6 +87,7 @@ export const ERROR_CODES = [
   "CONFLICT",
   "PAYLOAD_TOO_LARGE",
   "RATE_LIMITED",
+  "OVERLOADED",
   "UNAVAILABLE",
   "INTERNAL_SERVER_ERROR",
 ] as const;
@@ -102,6 +103,7 @@ const ERROR_BODY_NAMES: Record<ErrorCode, string> = {
   CONFLICT: "ConflictError",
   PAYLOAD_TOO_LARGE: "PayloadTooLargeError",
   RATE_LIMITED: "RateLimitedError",
+  OVERLOADED: "OverloadedError",
   UNAVAILABLE: "UnavailableError",
   INTERNAL_SERVER_ERROR: "InternalServerError",
 };
