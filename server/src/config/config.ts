@@ -84,7 +84,7 @@ const envSchema = z
     // but a reconnect storm queues (the bench's busiest phase: 4 requests of 1,000, 3,000 ahead of the last).
     SYNC_MAX_QUEUED_SALES: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
     SYNC_MAX_QUEUE_SECONDS: z.coerce.number().min(0).max(600).default(3),
-    SYNC_RETRY_AFTER_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    SYNC_RETRY_AFTER_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     WEB_CONCURRENCY: z.coerce
       .number({ message: WORKERS_MESSAGE })
       .int(WORKERS_MESSAGE)
