@@ -38,7 +38,12 @@ export async function lookUpBatch(sql: Sql, shopId: string, sales: PreparedSale[
  * a time, behind OFFSET 0 (the subquery cannot be flattened into a join the planner might turn
  * into a scan of the whole shop).
  */
-const BATCH_LOOKUP = `SELECT 'p' AS kind, p.id::text AS id, to_char(p.archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sale_id,
+const BATCH_LOOKUP = `WITH mapped AS MATERIALIZED (
+       SELECT m.client_temp_id, m.sale_id, m.fingerprint
+         FROM unnest($4::uuid[]) AS x(temp_id)
+         CROSS JOIN LATERAL (SELECT client_temp_id, sale_id, fingerprint FROM offline_sale_syncs WHERE shop_id = $1 AND client_temp_id = x.temp_id OFFSET 0) m
+     )
+     SELECT 'p' AS kind, p.id::text AS id, to_char(p.archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sale_id,
             NULL AS fingerprint, NULL AS order_id
        FROM unnest($2::uuid[]) AS x(id)
        CROSS JOIN LATERAL (SELECT id, archived_at FROM products WHERE shop_id = $1 AND id = x.id OFFSET 0) p
@@ -56,8 +61,7 @@ const BATCH_LOOKUP = `SELECT 'p' AS kind, p.id::text AS id, to_char(p.archived_a
      SELECT 'o', id::text, offline_card_limit_cents::text, NULL, NULL FROM shops WHERE id = $1
      UNION ALL
      SELECT 'm', m.client_temp_id::text, m.sale_id::text, m.fingerprint, s.order_id
-       FROM unnest($4::uuid[]) AS x(temp_id)
-       CROSS JOIN LATERAL (SELECT client_temp_id, sale_id, fingerprint FROM offline_sale_syncs WHERE shop_id = $1 AND client_temp_id = x.temp_id OFFSET 0) m
+       FROM mapped m
        CROSS JOIN LATERAL (SELECT order_id FROM sales WHERE shop_id = $1 AND id = m.sale_id OFFSET 0) s
      UNION ALL
      SELECT 'l', x.key, COALESCE(
@@ -67,7 +71,7 @@ const BATCH_LOOKUP = `SELECT 'p' AS kind, p.id::text AS id, to_char(p.archived_a
             NULL, NULL
        FROM (SELECT DISTINCT x.key, x.product_id, x.sold_at
                FROM unnest($7::text[], $8::uuid[], $9::timestamptz[], $12::uuid[]) AS x(key, product_id, sold_at, temp_id)
-              WHERE NOT EXISTS (SELECT 1 FROM offline_sale_syncs m WHERE m.shop_id = $1 AND m.client_temp_id = x.temp_id)) x
+              WHERE x.temp_id NOT IN (SELECT client_temp_id FROM mapped)) x
      UNION ALL
      SELECT 'r', n::text, NULL, NULL, NULL
        FROM (SELECT receipt_number FROM sales WHERE shop_id = $1 AND till_id = $10 AND receipt_number = ANY($11::int[])

@@ -52,44 +52,40 @@ const LOCK_KEYS = `
 `;
 
 /**
- * One UPDATE per product, in id order: each row is locked by the statement that changes it (never
- * a separate locking read), and by its primary key, a plan the planner cannot get wrong when the
- * function's cached generic plan does not know how many products the shop has. The low-stock
- * notifications are then raised or refreshed in one statement.
+ * The products are locked in id order, each fetched by its primary key behind OFFSET 0 (the
+ * function's cached generic plan does not know how many products the shop has, and must not scan
+ * them all to find the batch's), then changed in one set-based UPDATE that finds the locked rows
+ * by their tuple ids, which nobody else can move while we hold the locks. The low-stock
+ * notifications are raised or refreshed in the same statement.
  */
 const APPLY_STOCK = `
   CREATE FUNCTION pos_sync_apply_stock(p_shop uuid, p_ids uuid[], p_deltas bigint[])
     RETURNS TABLE (changed_id uuid, new_stock integer) LANGUAGE plpgsql AS $$
   DECLARE
-    v_id uuid;
-    v_delta bigint;
-    v_row record;
-    v_low uuid[] := '{}';
-    v_message text[] := '{}';
-    v_level int[] := '{}';
+    v_rows tid[];
+    v_deltas bigint[];
   BEGIN
-    FOR v_id, v_delta IN SELECT d.id, d.delta FROM unnest(p_ids, p_deltas) AS d(id, delta) ORDER BY d.id LOOP
-      UPDATE products p SET stock = p.stock + v_delta, updated_at = now()
-       WHERE p.shop_id = p_shop AND p.id = v_id
-      RETURNING p.id, p.name, p.stock, p.low_stock_threshold INTO v_row;
-      CONTINUE WHEN NOT FOUND;
-      changed_id := v_row.id;
-      new_stock := v_row.stock;
-      RETURN NEXT;
-      IF v_row.stock <= v_row.low_stock_threshold THEN
-        v_low := v_low || v_row.id;
-        v_message := v_message || format('Low stock: %s has %s left (threshold %s)', v_row.name, v_row.stock, v_row.low_stock_threshold);
-        v_level := v_level || v_row.stock;
-      END IF;
-    END LOOP;
-    IF cardinality(v_low) > 0 THEN
+    SELECT array_agg(l.ctid ORDER BY d.id), array_agg(d.delta ORDER BY d.id) INTO v_rows, v_deltas
+      FROM (SELECT d.id, d.delta FROM unnest(p_ids, p_deltas) AS d(id, delta) ORDER BY d.id) d
+      CROSS JOIN LATERAL (SELECT p.ctid FROM products p WHERE p.shop_id = p_shop AND p.id = d.id OFFSET 0 FOR NO KEY UPDATE) l;
+    RETURN QUERY
+    WITH updated AS (
+      UPDATE products p
+         SET stock = p.stock + d.delta, updated_at = now()
+        FROM unnest(v_rows, v_deltas) AS d(row_id, delta)
+       WHERE p.ctid = d.row_id AND p.shop_id = p_shop
+      RETURNING p.id, p.name, p.stock, p.low_stock_threshold
+    ), raised AS (
       INSERT INTO notifications (shop_id, type, product_id, message, stock)
-      SELECT p_shop, 'LOW_STOCK', l.id, l.message, l.stock
-        FROM unnest(v_low, v_message, v_level) AS l(id, message, stock)
-       ORDER BY l.id
+      SELECT p_shop, 'LOW_STOCK', u.id,
+             format('Low stock: %s has %s left (threshold %s)', u.name, u.stock, u.low_stock_threshold), u.stock
+        FROM updated u
+       WHERE u.stock <= u.low_stock_threshold
+       ORDER BY u.id
       ON CONFLICT (shop_id, product_id, type) WHERE read_at IS NULL
-      DO UPDATE SET stock = EXCLUDED.stock, message = EXCLUDED.message, updated_at = now();
-    END IF;
+      DO UPDATE SET stock = EXCLUDED.stock, message = EXCLUDED.message, updated_at = now()
+    )
+    SELECT u.id, u.stock FROM updated u;
   END $$;
 `;
 
