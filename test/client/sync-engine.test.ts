@@ -1,27 +1,10 @@
-import { createPosClient, MemoryStorage, type OfflineSale, SaleInFlightError } from "../../client/src";
+import { MemoryStorage, type OfflineSale, SaleInFlightError } from "../../client/src";
 import type { SendOutcome } from "../../client/src/sync/sync-transport";
+import { scriptedClient } from "./scripted-client";
 
 /** The engine alone, against a scripted transport: no server, exact control of each answer. */
-function clientWith(answer: (sales: OfflineSale[], call: number) => SendOutcome | Promise<SendOutcome>, storage = new MemoryStorage()) {
-  const sent: string[][] = [];
-  const client = createPosClient({
-    uri: "http://127.0.0.1:9/graphql",
-    shopId: "00000000-0000-4000-8000-000000000001",
-    getToken: () => "token",
-    storage,
-    syncIntervalMs: 0,
-    syncOnStart: false,
-    catalogIntervalMs: false,
-    syncAfterRecordMs: false,
-    networkEvents: false,
-    locks: null,
-    backoff: { initialMs: 10, maxMs: 20, jitter: false },
-    transport: () => async (sales) => {
-      sent.push(sales.map((s) => s.clientTempId));
-      return answer(sales, sent.length);
-    },
-  });
-  return { client, sent };
+function clientWith(answer: Parameters<typeof scriptedClient>[0], storage = new MemoryStorage()) {
+  return scriptedClient(answer, { storage });
 }
 
 const ok = (sales: OfflineSale[]): SendOutcome => ({

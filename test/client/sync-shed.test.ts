@@ -1,5 +1,6 @@
-import { createPosClient, MemoryStorage, type OfflineSale } from "../../client/src";
+import type { OfflineSale } from "../../client/src";
 import type { SendOutcome } from "../../client/src/sync/sync-transport";
+import { scriptedClient } from "./scripted-client";
 
 /**
  * A server shedding load (429 OVERLOADED with Retry-After) against the engine alone, on a scripted
@@ -13,28 +14,6 @@ const ok = (sales: OfflineSale[]): SendOutcome => ({
   answer: { synced: sales.map((s, i) => ({ clientTempId: s.clientTempId, serverId: `srv-${s.clientTempId}`, orderId: `ORD-${i}`, status: "CREATED", warnings: [] })), errors: [] },
 });
 
-function scriptedClient(script: (sales: OfflineSale[], call: number) => SendOutcome) {
-  const sent: string[][] = [];
-  const client = createPosClient({
-    uri: "http://127.0.0.1:9/graphql",
-    shopId: "00000000-0000-4000-8000-000000000001",
-    getToken: () => "token",
-    storage: new MemoryStorage(),
-    syncIntervalMs: 0,
-    syncOnStart: false,
-    catalogIntervalMs: false,
-    syncAfterRecordMs: false,
-    networkEvents: false,
-    locks: null,
-    backoff: { initialMs: 10, maxMs: 10_000, jitter: false },
-    transport: () => async (sales) => {
-      sent.push(sales.map((s) => s.clientTempId));
-      return script(sales, sent.length);
-    },
-  });
-  return { client, sent };
-}
-
 const waitFor = async (done: () => boolean) => {
   for (let i = 0; i < 1000 && !done(); i++) await new Promise((r) => setImmediate(r));
   expect(done()).toBe(true);
@@ -45,7 +24,7 @@ describe("a till told to wait by a shedding server", () => {
   afterEach(() => jest.useRealTimers());
 
   it("waits out each 429's Retry-After, then a later network failure backs off from the start, and every sale is sent until synced once", async () => {
-    const { client, sent } = scriptedClient((sales, call) => (call <= 3 ? shed : call === 4 ? networkDown : ok(sales)));
+    const { client, sent } = scriptedClient((sales, call) => (call <= 3 ? shed : call === 4 ? networkDown : ok(sales)), { backoff: { maxMs: 10_000 } });
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await client.recordSale({ items: [{ productId: "p1", quantity: 1, price: 2 }] })).clientTempId);
     expect(await client.sync()).toEqual({ kind: "retrying", error: "The server is busy", retryInMs: 2000 });
