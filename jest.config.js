@@ -5,5 +5,8 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   testTimeout: 60000,
+  // One migrated embedded database per run, that every test file's server starts from.
+  globalSetup: "<rootDir>/test/support/embedded-template.ts",
+  globalTeardown: "<rootDir>/test/support/embedded-template-teardown.ts",
   maxWorkers: 1,
 };

@@ -19,13 +19,14 @@ const databaseUrl = process.env.TEST_DATABASE_URL ?? "";
 const onRealPostgres = usingRealPostgres ? describe : describe.skip;
 const T = DEFAULT_DATABASE_TIMEOUTS;
 
-async function timedSync(url: string, headers: Record<string, string>, sales: unknown[], abortMs = 20_000) {
+/** `offlineDay`: the same sales as an offline day's request (`refunds: []`), written in one transaction. */
+async function timedSync(url: string, headers: Record<string, string>, sales: unknown[], abortMs = 20_000, offlineDay = false) {
   const started = Date.now();
   try {
     const res = await fetch(`${url}/api/pos/sync`, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify({ sales }),
+      body: JSON.stringify(offlineDay ? { sales, refunds: [] } : { sales }),
       signal: AbortSignal.timeout(abortMs),
     });
     const body = (await res.json()) as { synced?: { status: string }[]; code?: string };
@@ -87,12 +88,14 @@ onRealPostgres("4. bounded waits on the database path (needs a PostgreSQL server
     const product = shop.products[0];
     const sale = () => saleOf(shop, { items: [{ productId: product.id, quantity: 1, price: product.price }], totalAmount: product.price });
 
-    // A's sync stops at the stock update (its sale lines written), waiting on our lock; then the
+    // A's sync stops at the stock update (its sale rows written), waiting on our lock; then the
     // network between A and the database goes dark, and we let go: A's statement takes the
     // product's row lock on the server, and the answer is lost on the way back. A's transaction
-    // now holds the lock with nobody left to end it.
+    // now holds the lock with nobody left to end it. (A one-sale sync is one statement in
+    // autocommit and can no longer be left holding a lock, see the next test; an offline day's
+    // request is still one transaction of several statements.)
     const holder = await lockProduct(databaseUrl, shop.shopId, product.id, "FOR NO KEY UPDATE");
-    const answerA = timedSync(a.url, headers, [sale()]);
+    const answerA = timedSync(a.url, headers, [sale()], 20_000, true);
     const pidA = await holder.waitForBlockedBackend();
     proxy.blackhole();
     await holder.release();
@@ -114,5 +117,32 @@ onRealPostgres("4. bounded waits on the database path (needs a PostgreSQL server
 
     await proxy.heal();
     expect(await timedSync(a.url, headers, [sale()])).toMatchObject({ status: 200, body: { synced: [{ status: "created" }] } });
+  }, 45_000);
+
+  it("4. a one-sale sync whose answer a partition lost holds no lock: another server syncs the product at once, and the retry is answered existing", async () => {
+    const shop = await b.seed();
+    const headers = authHeaders(shop.tokens.cashier, shop.shopId);
+    const product = shop.products[0];
+    const sale = () => saleOf(shop, { items: [{ productId: product.id, quantity: 1, price: product.price }], totalAmount: product.price });
+    const lost = sale();
+
+    // A's one-trip write waits on our lock inside its one statement; the network goes dark; we let go.
+    const holder = await lockProduct(databaseUrl, shop.shopId, product.id, "FOR NO KEY UPDATE");
+    const answerA = timedSync(a.url, headers, [lost]);
+    await holder.waitForBlockedBackend();
+    proxy.blackhole();
+    await holder.release();
+
+    // The statement committed on its own: nothing is left holding the product, B is not kept waiting.
+    const answerB = await timedSync(b.url, headers, [sale()], 15_000);
+    expect(answerB).toMatchObject({ status: 200, body: { synced: [{ status: "created" }] } });
+    expect(answerB.ms).toBeLessThan(1_000);
+    expect(await countRows(b.dataSource, "sales", shop.shopId)).toBe(2);
+
+    // Healed, A's lost answer arrives late or A answers 503 (the bound is the test above); either
+    // way its till sends the sale again and is told it is already recorded.
+    await proxy.heal();
+    expect([200, 503]).toContain((await answerA).status);
+    expect(await timedSync(a.url, headers, [lost])).toMatchObject({ status: 200, body: { synced: [{ status: "existing" }] } });
   }, 45_000);
 });

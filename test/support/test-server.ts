@@ -5,7 +5,9 @@ import { type AppConfig, loadConfig } from "../../server/src/config/config";
 import { type SeededShops, seedDemoShops } from "../../server/src/demo/seed";
 import { createLogger } from "../../server/src/observability/logger";
 import { type RunningServer, startServer } from "../../server/src/server";
+import { readFileSync } from "node:fs";
 import { openDatabase } from "../../server/src/db/data-source";
+import { TEMPLATE_ENV } from "./embedded-template";
 
 /**
  * The real HTTP server, started in-process on an ephemeral port, on the database the run asks for:
@@ -39,7 +41,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
   const database = await openDatabase(
     config.databaseUrl
       ? { kind: "server", url: config.databaseUrl, poolSize: 10, timeouts: config.databaseTimeouts }
-      : { kind: "embedded", dataDir: "memory" },
+      : { kind: "embedded", dataDir: "memory", template: embeddedTemplate() },
   );
   const server = await startServer(config, createLogger(config.logLevel), database);
   const url = `http://127.0.0.1:${server.port}`;
@@ -51,6 +53,12 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     seed: () => seedDemoShops(database.dataSource, config.jwtSecret),
     close: () => server.close(),
   };
+}
+
+/** The run's migrated embedded database (embedded-template.ts), when jest's globalSetup made one. */
+function embeddedTemplate(): Blob | undefined {
+  const file = process.env[TEMPLATE_ENV];
+  return file ? new Blob([readFileSync(file)]) : undefined;
 }
 
 /**

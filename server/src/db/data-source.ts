@@ -6,7 +6,7 @@ import { MIGRATIONS } from "./migrations";
 
 export type DatabaseTarget =
   | { kind: "server"; url: string; poolSize: number; timeouts?: DatabaseTimeouts }
-  | { kind: "embedded"; dataDir: string | "memory" };
+  | { kind: "embedded"; dataDir: string | "memory"; template?: Blob };
 
 export type Database = {
   dataSource: DataSource;
@@ -14,6 +14,8 @@ export type Database = {
   /** Human-readable, without credentials, for the startup log. */
   description: string;
   close(): Promise<void>;
+  /** The embedded database only: a copy of it, to start another in-memory one from (openDatabase's `template`). */
+  dump?(): Promise<Blob>;
 };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -44,7 +46,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       };
     }
     case "embedded": {
-      const embedded = await openEmbeddedDatabase(target.dataDir);
+      const embedded = await openEmbeddedDatabase(target.dataDir, target.template);
       const dataSource = new DataSource({
         type: "postgres",
         entities: ENTITIES,
@@ -63,6 +65,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
           if (dataSource.isInitialized) await dataSource.destroy();
           await embedded.close();
         },
+        dump: () => embedded.dump(),
       };
     }
   }

@@ -13,16 +13,22 @@ export type EmbeddedDatabase = {
   pgConfig: Record<string, unknown>;
   close(): Promise<void>;
   location: string;
+  /** The whole database as PGlite's data-directory tarball (`template` of openEmbeddedDatabase). */
+  dump(): Promise<Blob>;
 };
 
-export async function openEmbeddedDatabase(dataDir: string | "memory"): Promise<EmbeddedDatabase> {
+/**
+ * `template`, for an in-memory database only: start from a dump instead of an empty cluster
+ * (PGlite's initdb is most of its 4-5 s start; loading a dump takes about 0.5 s).
+ */
+export async function openEmbeddedDatabase(dataDir: string | "memory", template?: Blob): Promise<EmbeddedDatabase> {
   let location = "memory://";
   if (dataDir !== "memory") {
     location = resolve(dataDir, "pglite");
     // PGlite does not create parent directories itself.
     mkdirSync(location, { recursive: true });
   }
-  const pglite = await PGlite.create(location === "memory://" ? undefined : location);
+  const pglite = location === "memory://" ? await PGlite.create(template ? { loadDataDir: template } : undefined) : await PGlite.create(location);
   const config = createPgConfig(pglite);
   return {
     pgConfig: { ...config, max: 1 },
@@ -30,5 +36,6 @@ export async function openEmbeddedDatabase(dataDir: string | "memory"): Promise<
     close: async () => {
       if (!pglite.closed) await pglite.close();
     },
+    dump: () => pglite.dumpDataDir("none") as Promise<Blob>,
   };
 }
