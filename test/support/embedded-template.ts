@@ -11,19 +11,23 @@ import { migrate, openDatabase } from "../../server/src/db/data-source";
  * tree's migrations on every run, so it can never be stale; globalTeardown removes it.
  */
 export const TEMPLATE_ENV = "POSSYNC_TEST_PGLITE_TEMPLATE";
+/** The same, as a data directory on disk, for servers started as their own process (server-process.ts). */
+export const TEMPLATE_DIR_ENV = "POSSYNC_TEST_PGLITE_DIR_TEMPLATE";
 
 export default async function createEmbeddedTemplate(): Promise<void> {
   if (process.env.TEST_DATABASE_URL) return;
-  const db = await openDatabase({ kind: "embedded", dataDir: "memory" });
+  const root = mkdtempSync(join(tmpdir(), "possync-pglite-"));
+  // A data directory as the production server keeps one (DATA_DIR/pglite), closed cleanly.
+  const db = await openDatabase({ kind: "embedded", dataDir: join(root, "disk") });
   try {
     await migrate(db);
     const dump = await db.dump!();
-    const file = join(mkdtempSync(join(tmpdir(), "possync-pglite-")), "template.tar");
-    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-    process.env[TEMPLATE_ENV] = file;
+    writeFileSync(join(root, "template.tar"), Buffer.from(await dump.arrayBuffer()));
   } finally {
     await db.close();
   }
+  process.env[TEMPLATE_ENV] = join(root, "template.tar");
+  process.env[TEMPLATE_DIR_ENV] = join(root, "disk", "pglite");
 }
 
 export function removeEmbeddedTemplate(): void {

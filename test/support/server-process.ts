@@ -1,9 +1,10 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { SeededShops } from "../../server/src/demo/seed";
+import { TEMPLATE_DIR_ENV } from "./embedded-template";
 
 /**
  * The compiled server as its own process (`node server/dist/main.js`, what `npm start` runs), for
@@ -14,11 +15,17 @@ const run = promisify(execFile);
 
 export type DatabaseEnv = { DATABASE_URL: string } | { DATA_DIR: string };
 
-/** The real PostgreSQL of the run, or a fresh directory for the embedded database. */
+/**
+ * The real PostgreSQL of the run, or a fresh directory for the embedded database: a copy of the
+ * run's migrated one (embedded-template.ts) when jest's globalSetup made it, so the server does
+ * not pay PGlite's initdb.
+ */
 export function databaseEnv(): DatabaseEnv {
-  return process.env.TEST_DATABASE_URL
-    ? { DATABASE_URL: process.env.TEST_DATABASE_URL }
-    : { DATA_DIR: mkdtempSync(join(tmpdir(), "possync-proc-")) };
+  if (process.env.TEST_DATABASE_URL) return { DATABASE_URL: process.env.TEST_DATABASE_URL };
+  const dir = mkdtempSync(join(tmpdir(), "possync-proc-"));
+  const template = process.env[TEMPLATE_DIR_ENV];
+  if (template) cpSync(template, join(dir, "pglite"), { recursive: true });
+  return { DATA_DIR: dir };
 }
 
 function baseEnv(db: DatabaseEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
