@@ -39,6 +39,8 @@ export function connectRateLimitRedis(url: string, timeoutMs: number, logger: Lo
     // The message and code only: the URL (which may carry a password) is never logged.
     log("connection", { error: error.message, code: error.code }, "rate-limit store (Redis) unavailable");
   });
+  // A connection lost is an outage even when no reconnect attempt failed before Redis was back.
+  client.on("close", () => (failing = true));
   client.on("ready", () => {
     if (failing) logger.info("rate-limit store (Redis) ready again");
     else logger.info("rate-limit store (Redis) ready");
