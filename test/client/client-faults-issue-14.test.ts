@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import { QUIET_CLIENT } from "./scripted-client";
 import { type AddressInfo, type Server, type Socket, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -17,12 +18,7 @@ function quietClient(storage: KeyValueStorage, options: Partial<PosClientOptions
     shopId: SHOP,
     getToken: () => "token",
     storage,
-    syncIntervalMs: 0,
-    syncOnStart: false,
-    catalogIntervalMs: false,
-    syncAfterRecordMs: false,
-    networkEvents: false,
-    locks: null,
+    ...QUIET_CLIENT,
     ...options,
   });
 }

@@ -1,4 +1,5 @@
 import { MemoryStorage, SalesDocument, createPosClient } from "../../client/src";
+import { QUIET_CLIENT } from "./scripted-client";
 
 const offline: typeof fetch = () => Promise.reject(new TypeError("fetch failed: network is down"));
 
@@ -10,12 +11,7 @@ describe("sync attempts while offline", () => {
       getToken: () => "token",
       storage: new MemoryStorage(),
       fetch: offline,
-      syncIntervalMs: 0,
-      syncOnStart: false,
-      catalogIntervalMs: false,
-      syncAfterRecordMs: false,
-      networkEvents: false,
-      locks: null,
+      ...QUIET_CLIENT,
     });
     await pos.ready;
     const productId = "00000000-0000-4000-8000-0000000000aa";
