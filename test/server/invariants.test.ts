@@ -133,6 +133,22 @@ describe("the invariant checker", () => {
     expect(names(broken)).toEqual(["sale-has-items"]);
   });
 
+  it("checks only the shops it is given, when given several", async () => {
+    const [healthy, other, broken] = [await t.seed(), await t.seed(), await t.seed()];
+    const runner = t.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query(`INSERT INTO sales (shop_id, id, order_id, total_cents, sold_at) VALUES ($1, $2, 'ORD-EMPTY', 0, now())`, [broken.shopId, randomUUID()]);
+      expect(await checkInvariants(runner, { shopIds: [healthy.shopId, other.shopId] })).toEqual([]);
+      const found = await checkInvariants(runner, { shopIds: [healthy.shopId, broken.shopId] });
+      expect(found.map((b) => [b.invariant, b.count])).toEqual([["sale-has-items", 1]]);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   it("names a product whose stock the ledger does not explain", async () => {
     const { shop } = await shopWithSales();
     const broken = await checkWhileBroken(shop.shopId, async (q) => {

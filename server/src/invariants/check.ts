@@ -6,7 +6,8 @@ import { INVARIANTS, type InvariantName } from "./invariants";
  */
 export type Queryable = { query(sql: string, params?: unknown[]): Promise<unknown> };
 
-export type CheckScope = { shopId?: string };
+/** One shop, several (a test or bench run that shares its database with others), or the whole database. */
+export type CheckScope = { shopId?: string; shopIds?: readonly string[] };
 
 export type BrokenInvariant = {
   invariant: InvariantName;
@@ -48,7 +49,7 @@ export type CheckedVolume = { shops: number; sales: number; items: number; produ
 /** What a check covered, for a one-line summary. */
 export async function checkedVolume(db: Queryable, scope: CheckScope = {}): Promise<CheckedVolume> {
   const { params, where } = scoped(scope);
-  const shopWhere = scope.shopId === undefined ? "true" : "x.id = $1::uuid";
+  const shopWhere = scoped(scope, "id").where("x");
   const rows = (await db.query(
     `SELECT (SELECT count(*) FROM shops x WHERE ${shopWhere})::int AS shops,
             (SELECT count(*) FROM sales x WHERE ${where("x")})::int AS sales,
@@ -64,7 +65,8 @@ export function describeBroken(broken: BrokenInvariant): string {
   return `${broken.invariant} (${broken.description}): ${broken.count} row(s) break it, e.g. ${broken.examples.join("; ")}`;
 }
 
-function scoped(scope: CheckScope): { params: unknown[]; where: (alias: string) => string } {
+function scoped(scope: CheckScope, column = "shop_id"): { params: unknown[]; where: (alias: string) => string } {
+  if (scope.shopIds !== undefined) return { params: [scope.shopIds], where: (alias) => `${alias}.${column} = ANY($1::uuid[])` };
   if (scope.shopId === undefined) return { params: [], where: () => "true" };
-  return { params: [scope.shopId], where: (alias) => `${alias}.shop_id = $1::uuid` };
+  return { params: [scope.shopId], where: (alias) => `${alias}.${column} = $1::uuid` };
 }

@@ -3,8 +3,8 @@ import type { StormDatabaseCheck, StormShop, StormTillReport } from "./storm-typ
 
 /**
  * The storm against the database: every sale the tills recorded is there, none twice, and the
- * invariant checker holds (the whole database: stock = ledger, totals = lines, one sale per
- * mapping, ...). Run it while the server is up on PostgreSQL, or after it stopped on PGlite.
+ * invariant checker holds for the storm's shops (stock = ledger, totals = lines, one sale per
+ * mapping, ...; only theirs, since a test database also holds other files' deliberately broken rows). Run it while the server is up on PostgreSQL, or after it stopped on PGlite.
  */
 export async function verifyStorm(db: Queryable, shops: StormShop[], reports: StormTillReport[]): Promise<StormDatabaseCheck> {
   const shopIds = shops.map((s) => s.shopId);
@@ -23,6 +23,6 @@ export async function verifyStorm(db: Queryable, shops: StormShop[], reports: St
         GROUP BY shop_id, client_temp_id HAVING count(*) > 1) twice`,
     [shopIds],
   )) as { n: number }[];
-  const broken = await checkInvariants(db);
+  const broken = await checkInvariants(db, { shopIds });
   return { salesInDatabase, recordedFound, duplicates, brokenInvariants: broken.map((b) => `${b.invariant}: ${b.count}`) };
 }
